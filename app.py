@@ -1,0 +1,62 @@
+"""Clerk's web front end: a chat over the ingested records. All logic lives in the packages."""
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.answers import Answer
+from assistant.present import answer_markdown, citation_heading, citation_markdown, escape_markdown
+from assistant.service import Assistant, QuestionError
+from assistant.settings import Settings
+
+st.set_page_config(page_title="Clerk", page_icon="🏛️", layout="centered")
+
+
+@st.cache_resource(show_spinner="Loading the embedding model and the store…")
+def get_assistant() -> Assistant:
+    return Assistant.open(Settings.from_env())
+
+
+def show_answer(answer: Answer) -> None:
+    if answer.standalone_question:
+        st.caption("Searched for: " + escape_markdown(answer.standalone_question))
+    st.markdown(answer_markdown(answer))
+    if answer.citations:
+        st.markdown("**Closest matches (not an answer)**" if answer.abstained else "**Sources**")
+    for citation in answer.citations:
+        with st.expander(citation_heading(citation), expanded=False):
+            st.markdown(citation_markdown(citation))
+
+
+st.title("Clerk")
+st.caption("Ask about council and committee records. Every claim points to the passage it came from.")
+
+if "turns" not in st.session_state:
+    st.session_state.turns = []  # [(question, Answer | error text)]
+
+with st.sidebar:
+    if st.button("New conversation"):
+        st.session_state.turns = []
+
+for question, reply in st.session_state.turns:
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        if isinstance(reply, Answer):
+            show_answer(reply)
+        else:
+            st.error(reply)
+
+question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?")
+if question:
+    with st.chat_message("user"):
+        st.text(question)
+    history = [q for q, reply in st.session_state.turns if isinstance(reply, Answer)]
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("Searching the records…"):
+                reply = get_assistant().ask(question, history=history)
+            show_answer(reply)
+        except QuestionError as exc:
+            reply = f"Cannot ask that: {exc}."
+            st.error(reply)
+    st.session_state.turns.append((question, reply))

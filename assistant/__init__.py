@@ -1,0 +1,1 @@
+"""Clerk's assistant: retrieval, cited answers and the command line."""

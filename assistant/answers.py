@@ -1,0 +1,62 @@
+"""What an answer is: text with [n] markers and the numbered passages they point to."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.records import Hit
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source: str
+    page: int
+    chunk_id: str
+    text: str
+    score: float
+    council: str | None
+    committee: str | None
+    meeting_date: str | None
+    item: str | None
+    kind: str | None
+    title: str | None = None
+    heading: str | None = None
+    supporting: str | None = None  # the sentence of `text` the answer quotes, for highlighting
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, supporting: str | None = None) -> "Citation":
+        chunk, meta = hit.chunk, hit.chunk.meta
+        return cls(n=n, source=chunk.source, page=chunk.page, chunk_id=chunk.chunk_id, text=chunk.text,
+                   score=round(float(hit.score), 4), council=meta.council, committee=meta.committee,
+                   meeting_date=meta.meeting_date, item=meta.item, kind=meta.kind, title=meta.title,
+                   heading=chunk.heading, supporting=supporting)
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.source).name
+
+    def label(self) -> str:
+        """"BCP Council · Children's Services Overview and Scrutiny Committee · 2021-06-08 · item 11 · p. 1"."""
+        parts = [self.council, self.committee, self.meeting_date, f"item {self.item}" if self.item else None,
+                 self.title if not self.item else None, f"p. {self.page}"]
+        return " · ".join(p for p in parts if p) + f" — {self.file_name}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+    standalone_question: str | None = None
+
+    def to_json(self) -> dict:
+        """The `clerk ask --json` contract: fields may be added, never removed."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "standalone_question": self.standalone_question,
+            "citations": [asdict(c) for c in self.citations],
+        }

@@ -1,0 +1,200 @@
+"""`clerk`: ingest records, ask questions, serve the app, show what is stored, evaluate.
+
+Heavy modules (the model, Chroma) are imported inside the commands, so `clerk --help` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from .settings import Settings
+
+
+class _TqdmProgress:
+    """A bar per stage: files read, then chunks embedded (with the rate in chunks/s)."""
+
+    def __init__(self) -> None:
+        self._bars: dict[str, object] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage not in self._bars:
+            unit = "file" if stage == "reading" else "chunk"
+            self._bars[stage] = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr, dynamic_ncols=True)
+        bar = self._bars[stage]
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(store=args.store, chroma_url=getattr(args, "chroma_url", None),
+                             k=getattr(args, "k", None))
+
+
+def _open(args: argparse.Namespace):
+    from .service import Assistant
+
+    return Assistant.open(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    assistant = _open(args)
+    report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress())
+    for outcome in report.outcomes:
+        if outcome.status in ("failed", "skipped", "removed") or outcome.message:
+            stream = sys.stderr if outcome.status == "failed" else sys.stdout
+            prefix = "error" if outcome.status == "failed" else outcome.status
+            print(f"{prefix}: {outcome.source}: {outcome.message}", file=stream)
+    print(report.summary())
+    print(f"store: {assistant.settings.store.resolve()} ({assistant.library.store.count()} chunks)")
+    return 1 if report.failed else 0
+
+
+def _print_answer(answer) -> None:
+    if answer.standalone_question:
+        print(f"(searched for: {answer.standalone_question})\n")
+    print(answer.text)
+    print("\nClosest matches (not an answer):" if answer.abstained else "\nSources:")
+    for c in answer.citations:
+        print(f"[{c.n}] {c.label()}")
+        quote = c.supporting or c.text
+        print("    “" + (quote if len(quote) < 400 else quote[:400] + "…") + "”")
+
+
+def _read_history(path: str | None) -> list[str]:
+    if not path:
+        return []
+    raw = Path(path).read_text(encoding="utf-8")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return [line for line in raw.splitlines() if line.strip()]
+    # A list of earlier questions, or the app's transcript: [{"role": "user", "content": ...}, ...]
+    return [m["content"] if isinstance(m, dict) else str(m) for m in data
+            if not isinstance(m, dict) or m.get("role", "user") == "user"]
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .service import QuestionError
+
+    assistant = _open(args)
+    try:
+        answer = assistant.ask(args.question, history=_read_history(args.history), k=args.k)
+    except QuestionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import load_questions, summarise
+
+    assistant = _open(args)
+    questions = load_questions(Path(args.questions))
+    rows = []
+    out = open(args.out, "w", encoding="utf-8") if args.out else None
+    try:
+        for q in questions:
+            t0 = time.perf_counter()
+            answer = assistant.ask(q.question, history=q.history, k=args.k, mode=args.mode)
+            rows.append((q, answer, time.perf_counter() - t0))
+            if out:
+                out.write(json.dumps({"id": q.id, **answer.to_json()}, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            out.close()
+    summary = summarise(rows)
+    print(json.dumps({"mode": args.mode, "k": args.k, **summary}, indent=1))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    assistant = _open(args)
+    docs = assistant.library.manifest.documents
+    print(f"store: {assistant.settings.store.resolve()}")
+    print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  model: {assistant.embedder.name}")
+    for field in ("council", "committee", "kind"):
+        counts = Counter(entry.meta.get(field) or "(unknown)" for entry in docs.values())
+        print(f"\nby {field}:")
+        for value, n in counts.most_common():
+            print(f"  {n:5d}  {value}")
+    years = Counter((entry.meta.get("meeting_date") or "(unknown)")[:4] for entry in docs.values())
+    print("\nby year:")
+    for year, n in sorted(years.items()):
+        print(f"  {n:5d}  {year}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    env = {**os.environ, "CLERK_STORE": str(_settings(args).store.resolve())}
+    print(f"Clerk is starting at http://localhost:{args.port}", flush=True)
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command, env=env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
+    common.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store ($CLERK_CHROMA_URL)")
+
+    parser = argparse.ArgumentParser(prog="clerk", description="Answers from committee records, with citations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="add files or folders of records to the store")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", parents=[common], help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, help="passages to cite (default 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--history", help="earlier questions: a JSON list, the app's transcript, or one per line")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="score retrieval and answers on a question set")
+    p.add_argument("questions")
+    p.add_argument("--out", help="write one ask --json object per question here")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--mode", default="hybrid", choices=("dense", "lexical", "hybrid"))
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("stats", parents=[common], help="what is in the store")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("serve", parents=[common], help="start the web app")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ingest.errors import StoreMismatchError
+
+    try:
+        return args.func(args)
+    except (StoreMismatchError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The extractive answer: the passages' own sentences that best answer the question, each with
+the [n] of its passage. Pure logic: sentence scores are computed elsewhere and passed in."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.chunk import is_heading
+from ingest.records import Hit
+from ingest.text import sentences
+
+from .answers import Answer, Citation
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_index: int
+    position: int  # order within the passage
+    text: str
+
+
+def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
+    """Every sentence of every passage, minus headings and fragments too short to say anything."""
+    out = []
+    for i, hit in enumerate(hits):
+        position = 0
+        for paragraph in hit.chunk.text.split("\n\n"):
+            if is_heading(paragraph):
+                continue
+            for start, end in sentences(paragraph):
+                text = paragraph[start:end].strip().lstrip("• ").strip()
+                if len(text.split()) >= 4:
+                    out.append(Candidate(i, position, text))
+                    position += 1
+    return out
+
+
+def _lead_in(citation: Citation) -> str:
+    """"At BCP Council's Children's Services Overview and Scrutiny Committee on 2021-06-08 (item 11): "."""
+    who = " ".join(p for p in (f"{citation.council}’s" if citation.council and citation.committee else citation.council,
+                               citation.committee) if p)
+    if not who:
+        return ""
+    when = f" on {citation.meeting_date}" if citation.meeting_date else ""
+    item = f" (item {citation.item})" if citation.item else ""
+    return f"At {who}{when}{item}: " if citation.kind in ("minutes", "decision") else f"{who}{when}: "
+
+
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does", "do", "is",
+                   "are", "was", "were", "has", "have", "had", "can", "could", "and", "but", "before", "after",
+                   "even", "in", "on", "at", "by", "for", "of", "the", "a", "an", "i", "ofsted", "council",
+                   "councils", "committee"}
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z-]+)")
+
+
+def key_terms(question: str) -> set[str]:
+    """Names and years the question is about ("Kent", "Stoke", "2019"): if the passages found
+    never mention one of them, they cannot answer the question, however similar they sound."""
+    terms = {m.group(0) for m in _YEAR.finditer(question)}
+    for match in _NAME.finditer(question.strip()):
+        word = re.sub(r"[’']s$", "", match.group(1))
+        if word.lower() not in _QUESTION_WORDS:
+            terms.add(word.lower())
+    return terms
+
+
+def missing_terms(question: str, hits: list[Hit]) -> set[str]:
+    found = " ".join(h.chunk.indexed_text().lower() for h in hits)
+    return {t for t in key_terms(question) if not re.search(rf"\b{re.escape(t)}", found)}
+
+
+def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
+            threshold: float, max_sentences: int, confidence: float | None = None) -> Answer:
+    """`relevance[i]` scores `candidates[i]` against the question; `confidence` (the best raw
+    similarity, defaulting to the best relevance) decides whether the records answer at all,
+    together with whether the passages mention the names and years the question is about."""
+    best = float(relevance.max()) if len(candidates) else 0.0
+    confidence = best if confidence is None else confidence
+    if not hits or confidence < threshold or missing_terms(question, hits):
+        closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
+        text = ("The records I have do not answer this question. "
+                "The closest passages are listed below; they are not an answer.") if hits else \
+            "The records I have do not answer this question: nothing has been ingested yet."
+        return Answer(question, text, abstained=True, citations=closest)
+
+    order = np.argsort(-relevance)
+    chosen: list[Candidate] = []
+    per_passage: dict[int, int] = {}
+    for i in order:
+        candidate = candidates[i]
+        if len(chosen) >= max_sentences or relevance[i] < max(threshold * 0.9, best - 0.2):
+            break
+        if per_passage.get(candidate.hit_index, 0) >= 2 or candidate.text in {c.text for c in chosen}:
+            continue
+        chosen.append(candidate)
+        per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
+
+    # Sources are numbered in rank order; each keeps the first sentence quoted from it for highlighting.
+    supporting: dict[int, str] = {}
+    for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):
+        supporting.setdefault(candidate.hit_index, candidate.text)
+    citations = tuple(Citation.from_hit(n, hit, supporting.get(n - 1)) for n, hit in enumerate(hits, start=1))
+
+    parts: list[str] = []
+    introduced: set[int] = set()
+    for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):
+        citation = citations[candidate.hit_index]
+        lead = "" if candidate.hit_index in introduced else _lead_in(citation)
+        introduced.add(candidate.hit_index)
+        parts.append(f"{lead}{candidate.text} [{citation.n}]")
+    return Answer(question, "\n".join(parts), abstained=False, citations=citations)

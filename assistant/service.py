@@ -1,0 +1,97 @@
+"""The service the CLI and the app share: open a store, ingest into it, ask it questions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ingest.embed import Embedder, load_embedder
+from ingest.lexical import tokenize
+from ingest.library import Library
+from ingest.pipeline import IngestReport, ingest_paths
+from ingest.progress import Progress, no_progress
+
+from .answers import Answer
+from .compose import candidate_sentences, compose
+from .retrieval import Retriever
+from .settings import Settings
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as it stands; the message says why in one line."""
+
+
+def check_question(question: str, max_chars: int) -> str:
+    question = re.sub(r"\s+", " ", question or "").strip()
+    if not question:
+        raise QuestionError("the question is empty")
+    if len(question) > max_chars:
+        raise QuestionError(f"the question is {len(question):,} characters long; the limit is {max_chars:,}")
+    return question
+
+
+_LEANS_ON_CONTEXT = re.compile(
+    r"^(and|but|also|so|then|what about|how about|and what|why)\b|\b(that|this|it|its|they|them|their|those|these|"
+    r"he|she|his|her|there|the same|above|previous|earlier)\b", re.I)
+
+
+def standalone_query(question: str, history: Sequence[str]) -> str:
+    """A follow-up ("And when is that update due?", "what about Rotherham?") leans on the turn before:
+    retrieve with both. A question that stands on its own is left alone."""
+    earlier = [h.strip() for h in history if h and h.strip()]
+    if not earlier or not _LEANS_ON_CONTEXT.search(question):
+        return question
+    return f"{earlier[-1]} {question}"
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    embedder: Embedder
+    library: Library
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Assistant":
+        embedder = embedder or load_embedder(settings.embedding_model, settings.threads)
+        library = Library(settings.store, model_name=embedder.name, dimension=embedder.dimension,
+                          chroma_url=settings.chroma_url)
+        return cls(settings, embedder, library)
+
+    @property
+    def retriever(self) -> Retriever:
+        return Retriever(self.library, self.embedder)
+
+    def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress) -> IngestReport:
+        return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress)
+
+    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "hybrid") -> Answer:
+        question = check_question(question, self.settings.max_question_chars)
+        query = standalone_query(question, history)
+        self.library.reload_manifest()
+        hits = self.retriever.search(query, k or self.settings.k, mode=mode)
+        candidates = candidate_sentences(hits)
+        similarity = self._similarity(query, [c.text for c in candidates])
+        relevance = similarity + 0.15 * _term_overlap(query, [c.text for c in candidates])
+        answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
+                         max_sentences=self.settings.answer_sentences,
+                         confidence=float(similarity.max()) if len(similarity) else 0.0)
+        if query != question:
+            answer = Answer(answer.question, answer.text, answer.abstained, answer.citations, standalone_question=query)
+        return answer
+
+    def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        vectors = self.embedder.encode([query, *texts])
+        return vectors[1:] @ vectors[0]
+
+
+def _term_overlap(query: str, texts: list[str]) -> np.ndarray:
+    """Share of the question's (stemmed, stop-worded) terms that a sentence contains."""
+    terms = set(tokenize([query])[0])
+    if not terms or not texts:
+        return np.zeros(len(texts), dtype=np.float32)
+    return np.asarray([len(terms & set(tokens)) / len(terms) for tokens in tokenize(texts)], dtype=np.float32)

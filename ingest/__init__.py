@@ -1,0 +1,1 @@
+"""Turn committee records into stored, searchable passages: parse, chunk, embed, store."""

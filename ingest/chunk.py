@@ -1,0 +1,126 @@
+"""Cut a parsed record into passages the embedding model can read whole. Pure logic.
+
+The model reads at most 256 tokens (about 188 words of council prose) and silently drops the rest,
+so passages stay under `max_words`, cut at paragraph and then sentence boundaries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Chunk, Document
+from .text import BULLET, sentences
+
+_NUMBERED_HEADING = re.compile(r"^(\d{1,3}(\.\d{1,2})?\.?|\d{1,3}/\d{2,4}\.?|Item \d+\.?)\s+\S")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    words: int
+    heading: bool = False
+    window: bool = False  # a slice of a long paragraph: stands alone, may overlap its neighbours
+
+
+def is_heading(paragraph: str) -> bool:
+    """Short title-like lines: "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "Minutes:", "Agenda item"."""
+    text = paragraph.strip()
+    words = text.split()
+    if not words or text.startswith(BULLET) or len(words) > 16:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 20:
+        return True
+    if text.endswith((".", ";", ",", "?", "!")) and not _NUMBERED_HEADING.match(text):
+        return False
+    if _NUMBERED_HEADING.match(text):
+        return len(words) <= 12 and not text.endswith(".")
+    return len(words) <= 10 and (text[0].isupper() or text[0].isdigit())
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for block in text.split("\n\n"):
+        if block.strip():
+            lead = len(block) - len(block.lstrip())
+            spans.append((pos + lead, pos + len(block.rstrip())))
+        pos += len(block) + 2
+    return spans
+
+
+def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
+    """A paragraph too long for one passage: sentence-packed windows overlapping by one sentence,
+    so a quote that spans a cut is still whole in one of them. Overlong sentences are cut by words."""
+    paragraph = text[start:end]
+    spans: list[tuple[int, int]] = []
+    for s, e in sentences(paragraph):
+        piece = paragraph[s:e]
+        if len(piece.split()) <= max_words:
+            spans.append((s, e))
+            continue
+        word_starts = [m.start() + s for m in re.finditer(r"\S+", piece)]
+        step = max_words - max_words // 5
+        for i in range(0, len(word_starts), step):
+            chunk_end = word_starts[i + max_words] if i + max_words < len(word_starts) else e
+            spans.append((word_starts[i], chunk_end))
+            if i + max_words >= len(word_starts):
+                break
+    units, i = [], 0
+    while i < len(spans):
+        j, words = i, 0
+        while j < len(spans) and words + len(paragraph[spans[j][0]:spans[j][1]].split()) <= max_words:
+            words += len(paragraph[spans[j][0]:spans[j][1]].split())
+            j += 1
+        j = max(j, i + 1)
+        s, e = spans[i][0], spans[j - 1][1]
+        units.append(_Unit(start + s, start + e, len(paragraph[s:e].split()), window=True))
+        if j >= len(spans):
+            break
+        i = j - 1 if j - 1 > i else j  # overlap by one sentence
+    return units
+
+
+def _units(text: str, max_words: int) -> list[_Unit]:
+    units = []
+    for start, end in _paragraph_spans(text):
+        words = len(text[start:end].split())
+        if words <= max_words:
+            units.append(_Unit(start, end, words, heading=is_heading(text[start:end])))
+        else:
+            units.extend(_windows(text, start, end, max_words))
+    return units
+
+
+def chunk_document(doc: Document, *, max_words: int = 150) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for page in doc.pages:
+        text = page.text
+        heading: str | None = None
+        group: list[_Unit] = []
+        group_heading: str | None = None
+
+        def flush() -> None:
+            # A lone "Supporting documents:" label carries nothing worth retrieving.
+            if group and not (all(u.heading for u in group) and sum(u.words for u in group) < 8):
+                start, end = group[0].start, group[-1].end
+                chunks.append(Chunk(
+                    chunk_id=f"{doc.doc_id}:p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
+                    page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
+                    meta=doc.meta))
+                group.clear()
+
+        for unit in _units(text, max_words):
+            words_so_far = sum(u.words for u in group)
+            only_headings = all(u.heading for u in group)
+            if unit.heading and group and not only_headings:
+                flush()  # a new heading starts a new passage: items are never mixed
+            elif unit.window or (group and group[-1].window) or words_so_far + unit.words > max_words:
+                flush()
+            if unit.heading:
+                heading = text[unit.start:unit.end]
+            if not group:
+                group_heading = heading
+            group.append(unit)
+        flush()
+    return chunks

@@ -1,0 +1,55 @@
+"""Find and read the date formats council records use. Pure functions."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+_PATTERNS = [
+    # 2021-06-08
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), lambda m: (m[1], m[2], m[3])),
+    # 26/01/2021, 22&#47;10&#47;2015 once unescaped, 27.08.19
+    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b"), lambda m: (m[3], m[2], m[1])),
+    # 8 June 2021, Tuesday 2nd April 2019, 4TH MAY 2020
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I),
+     lambda m: (m[3], m[2], m[1])),
+    # MAY 4TH 2020, June 8, 2021
+    (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
+     lambda m: (m[3], m[1], m[2])),
+    # 08-Jan-20
+    (re.compile(rf"\b(\d{{1,2}})-({_MONTH_RE})-(\d{{2}}|\d{{4}})\b", re.I), lambda m: (m[3], m[2], m[1])),
+]
+
+
+def _to_iso(year: str, month: str, day: str) -> str | None:
+    y = int(year)
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    m = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    try:
+        return date(y, m, int(day)).isoformat() if m and 1900 < y < 2100 else None
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int, str]]:
+    """Every date in the text as (position, ISO date), in order of position."""
+    found: dict[int, str] = {}
+    for pattern, parts in _PATTERNS:
+        for match in pattern.finditer(text):
+            iso = _to_iso(*parts(match))
+            if iso and not any(abs(match.start() - pos) < 3 for pos in found):
+                found[match.start()] = iso
+    return sorted(found.items())
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in a string, or None. Used for user input (`--since 2021-01-01`) and fields."""
+    dates = find_dates(text)
+    return dates[0][1] if dates else None

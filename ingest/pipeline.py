@@ -1,0 +1,186 @@
+"""Ingest files into a library: discover, parse, chunk, embed in batches, store, record.
+
+The only module here that reads files. Each document's chunks are stored before the manifest
+says so, so a run killed at any point is completed by the next run with nothing duplicated.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .chunk import chunk_document
+from .embed import Embedder
+from .errors import ParseError
+from .library import Library
+from .manifest import ManifestEntry
+from .metadata import infer_metadata, meta_from_sidecar
+from .progress import Progress, no_progress
+from .readers import is_supported, parse_bytes
+from .records import Chunk, Document
+
+EMBED_BATCH = 64  # chunks embedded together, across documents, so small files do not starve the model
+
+
+@dataclass
+class FileOutcome:
+    source: str
+    status: str  # added | updated | unchanged | failed | skipped | removed
+    chunks: int = 0
+    message: str = ""
+
+    def line(self) -> str:
+        detail = f": {self.message}" if self.message else ""
+        return f"{self.status}: {self.source}{detail}"
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    chunks_embedded: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "skipped", "failed")
+                 if self.count(s)]
+        rate = f", {self.chunks_embedded / self.seconds:.1f} chunks/s" if self.seconds and self.chunks_embedded else ""
+        return f"{', '.join(parts) or 'nothing to do'}; {self.chunks_embedded} chunks embedded in {self.seconds:.1f} s{rate}"
+
+
+def doc_id_for(path: Path) -> str:
+    """Stable across runs and machines' working directories: derived from the absolute path."""
+    return hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Files to ingest, walking folders recursively. Unsupported files are skipped with a note;
+    hidden files, `.meta.json` sidecars and folder READMEs (which describe records, not hold them) quietly."""
+    found: list[Path] = []
+    skipped: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path).parts
+                if any(part.startswith(".") for part in rel) or child.name.endswith(".meta.json") \
+                        or child.stem.upper() == "README":
+                    continue
+                if is_supported(child.name):
+                    found.append(child)
+                else:
+                    skipped.append(FileOutcome(str(child), "skipped", message=f"unsupported file type {child.suffix or '(none)'}"))
+        elif path.is_file():
+            if is_supported(path.name):
+                found.append(path)
+            else:
+                skipped.append(FileOutcome(str(path), "skipped", message=f"unsupported file type {path.suffix or '(none)'}"))
+        else:
+            skipped.append(FileOutcome(str(path), "failed", message="no such file or folder"))
+    return list(dict.fromkeys(found)), skipped
+
+
+def read_document(path: Path, data: bytes, sha256: str) -> tuple[Document, list[str]]:
+    parsed = parse_bytes(path.name, data)
+    warnings = list(parsed.warnings)
+    meta = infer_metadata(path.name, parsed.pages, parsed.title)
+    sidecar = path.with_name(path.name + ".meta.json")
+    if not sidecar.exists():
+        sidecar = path.with_suffix(".meta.json")
+    if sidecar.exists():
+        try:
+            stated, ignored = meta_from_sidecar(sidecar.read_bytes())
+        except (ValueError, TypeError) as exc:
+            raise ParseError(f"bad sidecar {sidecar.name}: {exc}") from None
+        meta = stated.merged_over(meta)
+        if ignored:
+            warnings.append(f"sidecar fields not used: {', '.join(ignored)}")
+    source = str(path.resolve())
+    return Document(doc_id_for(path), source, sha256, parsed.pages, meta), warnings
+
+
+def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *, prune: bool = False,
+                 progress: Progress = no_progress) -> IngestReport:
+    started = time.perf_counter()
+    files, outcomes = discover(paths)
+    report = IngestReport(outcomes=outcomes)
+    manifest = library.manifest
+    pending: list[tuple[Document, list[Chunk], list[str], str]] = []
+
+    for done, path in enumerate(files, start=1):
+        source = str(path.resolve())
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.outcomes.append(FileOutcome(source, "failed", message=f"cannot read ({exc.strerror})"))
+            continue
+        sha256 = hashlib.sha256(data).hexdigest()
+        known = manifest.documents.get(source)
+        if known and known.sha256 == sha256:
+            report.outcomes.append(FileOutcome(source, "unchanged", known.chunks))
+        else:
+            try:
+                doc, warnings = read_document(path, data, sha256)
+                chunks = chunk_document(doc)
+                if not chunks:
+                    raise ParseError("no text found")
+                pending.append((doc, chunks, warnings, "updated" if known else "added"))
+            except ParseError as exc:
+                report.outcomes.append(FileOutcome(source, "failed", message=str(exc)))
+        progress("reading", done, len(files))
+
+    total_chunks = sum(len(chunks) for _, chunks, _, _ in pending)
+    embedded = 0
+    progress("embedding", 0, total_chunks)
+    batch: list[tuple[Document, list[Chunk], list[str], str]] = []
+    for item in pending:
+        batch.append(item)
+        if sum(len(c) for _, c, _, _ in batch) >= EMBED_BATCH:
+            embedded += _store_batch(batch, library, embedder, report)
+            progress("embedding", embedded, total_chunks)
+            batch = []
+    if batch:
+        embedded += _store_batch(batch, library, embedder, report)
+        progress("embedding", embedded, total_chunks)
+
+    if prune:
+        for source, entry in list(manifest.documents.items()):
+            if not Path(source).exists():
+                library.store.delete_document(entry.doc_id)
+                del manifest.documents[source]
+                manifest.revision += 1
+                manifest.save()
+                report.outcomes.append(FileOutcome(source, "removed", entry.chunks, "file is gone"))
+
+    library.lexical()  # rebuilt here when anything changed, so the first question after is fast
+    report.chunks_embedded = embedded
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _store_batch(batch, library: Library, embedder: Embedder, report: IngestReport) -> int:
+    chunks = [chunk for _, doc_chunks, _, _ in batch for chunk in doc_chunks]
+    t0 = time.perf_counter()
+    vectors = embedder.encode([c.indexed_text() for c in chunks])
+    report.embed_seconds += time.perf_counter() - t0
+    offset = 0
+    manifest = library.manifest
+    for doc, doc_chunks, warnings, status in batch:
+        # Replace, never append: a changed file leaves none of its old chunks behind.
+        library.store.delete_document(doc.doc_id)
+        library.store.add(doc_chunks, vectors[offset:offset + len(doc_chunks)])
+        offset += len(doc_chunks)
+        manifest.documents[doc.source] = ManifestEntry(doc.doc_id, doc.sha256, len(doc_chunks),
+                                                       doc.meta.as_dict(), warnings)
+        manifest.revision += 1
+        report.outcomes.append(FileOutcome(doc.source, status, len(doc_chunks), "; ".join(warnings)))
+    manifest.save()  # only now: every chunk it names is stored
+    return len(chunks)

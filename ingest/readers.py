@@ -1,0 +1,32 @@
+"""Pick the parser for a record by its file type."""
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Callable
+
+from .errors import ParseError
+from .parse_html import parse_html
+from .parse_pdf import parse_pdf
+from .parse_text import parse_markdown, parse_text
+from .parsed import Parsed
+
+PARSERS: dict[str, Callable[[bytes], Parsed]] = {
+    ".txt": parse_text,
+    ".text": parse_text,
+    ".md": parse_markdown,
+    ".markdown": parse_markdown,
+    ".html": parse_html,
+    ".htm": parse_html,
+    ".pdf": parse_pdf,
+}
+
+
+def is_supported(name: str) -> bool:
+    return PurePath(name).suffix.lower() in PARSERS and not name.endswith(".meta.json")
+
+
+def parse_bytes(name: str, data: bytes) -> Parsed:
+    parser = PARSERS.get(PurePath(name).suffix.lower())
+    if parser is None:
+        raise ParseError(f"unsupported file type {PurePath(name).suffix or '(none)'}")
+    return parser(data)

@@ -1,0 +1,74 @@
+"""The things that flow through ingest: pages of a parsed record, its metadata, and its chunks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+DOCUMENT_KINDS = ("minutes", "decision", "inspection_report", "report", "action_plan", "agenda", "other")
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based; formats without pages have a single page 1
+    text: str
+
+
+@dataclass(frozen=True)
+class RecordMeta:
+    """What a citation needs to say where a passage comes from. Unknown stays None: never a guess."""
+
+    council: str | None = None
+    committee: str | None = None
+    meeting_date: str | None = None  # ISO YYYY-MM-DD
+    item: str | None = None
+    title: str | None = None
+    kind: str | None = None
+
+    @property
+    def date_int(self) -> int | None:
+        """YYYYMMDD as an int, because Chroma range filters take numbers only."""
+        return int(self.meeting_date.replace("-", "")) if self.meeting_date else None
+
+    def merged_over(self, base: "RecordMeta") -> "RecordMeta":
+        """This metadata where it says something, `base` where it does not."""
+        return replace(base, **{f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)})
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    sha256: str
+    pages: tuple[Page, ...]
+    meta: RecordMeta = field(default_factory=RecordMeta)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    source: str
+    page: int
+    start: int  # character offsets into the normalised page text
+    end: int
+    heading: str | None
+    text: str
+    meta: RecordMeta
+
+    def indexed_text(self) -> str:
+        """What the embedder and lexical index read: the passage with its context, so a question
+        naming the council, committee or item title finds it."""
+        context = [v for v in (self.meta.council, self.meta.committee, self.meta.title) if v]
+        if self.heading and self.heading not in context:
+            context.append(self.heading)
+        return (" | ".join(context) + "\n" + self.text) if context else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage and how well it matched; higher is better."""
+
+    chunk: Chunk
+    score: float

@@ -1,0 +1,106 @@
+"""The passage store (Chroma). chromadb is imported here and nowhere else, and Chroma's
+column-shaped results become `Hit`s here and nowhere else."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .errors import StoreMismatchError
+from .records import Chunk, Hit, RecordMeta
+
+COLLECTION = "clerk_passages"
+_ADD_BATCH = 4000  # Chroma refuses add batches above 5,461
+_META_FIELDS = tuple(RecordMeta.__dataclass_fields__)
+
+
+def _chunk_metadata(chunk: Chunk) -> dict:
+    meta = {"doc_id": chunk.doc_id, "source": chunk.source, "page": chunk.page, "start": chunk.start,
+            "end": chunk.end, "heading": chunk.heading, **chunk.meta.as_dict(), "date_int": chunk.meta.date_int}
+    return {k: v for k, v in meta.items() if v is not None}  # Chroma stores no None values
+
+
+def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
+    return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], source=meta["source"], page=int(meta["page"]),
+                 start=int(meta["start"]), end=int(meta["end"]), heading=meta.get("heading"), text=text,
+                 meta=RecordMeta(**{f: meta.get(f) for f in _META_FIELDS}))
+
+
+class Store:
+    def __init__(self, path: Path | None = None, *, model_name: str, dimension: int, url: str | None = None):
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        if url:
+            from urllib.parse import urlparse
+
+            parsed = urlparse(url)
+            self._client = chromadb.HttpClient(host=parsed.hostname, port=parsed.port or 8000,
+                                               ssl=parsed.scheme == "https", settings=settings)
+        else:
+            if path is None:
+                raise ValueError("a store path or a Chroma URL is needed")
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        # embedding_function=None: Chroma's default would download an ONNX model at run time.
+        self._col = self._client.get_or_create_collection(
+            COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedding_model": model_name, "embedding_dimension": dimension})
+        stored_model = (self._col.metadata or {}).get("embedding_model")
+        stored_dim = (self._col.metadata or {}).get("embedding_dimension")
+        if (stored_model, stored_dim) != (model_name, dimension):
+            where = url or str(path)
+            raise StoreMismatchError(
+                f"the store at {where} was built with embedding model {stored_model} ({stored_dim}-d), "
+                f"but this run uses {model_name} ({dimension}-d): set CLERK_EMBEDDING_MODEL={stored_model}, "
+                f"or ingest into a new --store")
+
+    def count(self) -> int:
+        return self._col.count()
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), _ADD_BATCH):
+            batch = chunks[i:i + _ADD_BATCH]
+            self._col.upsert(ids=[c.chunk_id for c in batch], embeddings=vectors[i:i + _ADD_BATCH],
+                             documents=[c.text for c in batch], metadatas=[_chunk_metadata(c) for c in batch])
+
+    def delete_document(self, doc_id: str) -> None:
+        self._col.delete(where={"doc_id": doc_id})
+
+    def document_chunk_ids(self, doc_id: str) -> list[str]:
+        return self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
+
+    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
+        k = min(k, self.count())
+        if k <= 0:
+            return []
+        result = self._col.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                 include=["documents", "metadatas", "distances"])
+        return [Hit(_chunk_from(cid, text, meta), 1.0 - float(dist))  # cosine distance -> similarity
+                for cid, text, meta, dist in zip(result["ids"][0], result["documents"][0],
+                                                  result["metadatas"][0], result["distances"][0])]
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        result = self._col.get(ids=list(ids), include=["documents", "metadatas"])
+        by_id = {cid: _chunk_from(cid, text, meta)
+                 for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"])}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        result = self._col.get(ids=list(ids), include=["embeddings"])
+        order = {cid: i for i, cid in enumerate(result["ids"])}
+        return np.asarray([result["embeddings"][order[i]] for i in ids], dtype=np.float32)
+
+    def iter_chunks(self, page_size: int = 2000) -> Iterator[Chunk]:
+        offset = 0
+        while True:
+            result = self._col.get(include=["documents", "metadatas"], limit=page_size, offset=offset)
+            if not result["ids"]:
+                return
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"]):
+                yield _chunk_from(cid, text, meta)
+            offset += len(result["ids"])

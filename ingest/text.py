@@ -1,0 +1,109 @@
+"""Pure text clean-up shared by every parser: white space, bullets, hard wraps, sentences.
+
+Words are never changed; only the spaces and bullet glyphs between them.
+"""
+from __future__ import annotations
+
+import re
+
+BULLET = "•"
+# Bullet glyphs seen in council records (ModernGov "·", Word "•", Ofsted "◼", and friends).
+_BULLET_CHARS = "·•◼▪■●◦‣∙"
+_BULLET_LINE = re.compile(rf"^[ \t]*[{_BULLET_CHARS}][ \t]*")
+_ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\t\f\v]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_LIST_MARKER = re.compile(r"^(\(?[0-9]{1,3}[.)]|\(?[a-z]{1,4}\)|\([ivx]{1,5}\)|[0-9]+\.[0-9]+\.?)\s")
+
+
+def clean_spaces(text: str) -> str:
+    """Unicode spaces to plain spaces, CRLF to LF, control characters dropped, lines right-trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", _ODD_SPACES.sub(" ", text))
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def normalise_bullets(line: str) -> str:
+    return _BULLET_LINE.sub(BULLET + " ", line) if _BULLET_LINE.match(line) else line
+
+
+def starts_block(line: str) -> bool:
+    """A line that begins a new paragraph even without a blank line before it: a bullet or list marker."""
+    stripped = line.lstrip()
+    return stripped.startswith(BULLET) or bool(_LIST_MARKER.match(stripped))
+
+
+def paragraphs(text: str, *, unwrap: bool = True) -> list[str]:
+    """Split text into paragraphs at blank lines, bullets and list markers.
+
+    With `unwrap`, single line breaks inside a paragraph are hard wraps and become spaces;
+    a hyphen at a line end is kept and joined ("longer-\\nterm" -> "longer-term").
+    """
+    out: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            joined = current[0]
+            for line in current[1:]:
+                joined += line if (unwrap and joined.endswith("-") and not joined.endswith(" -")) else (" " if unwrap else "\n") + line
+            joined = re.sub(r"[ ]{2,}", " ", joined).strip()
+            if joined:
+                out.append(joined)
+            current.clear()
+
+    for raw in clean_spaces(text).split("\n"):
+        line = normalise_bullets(raw.strip())
+        if not line:
+            flush()
+            continue
+        if starts_block(line) or not unwrap:
+            flush()
+        current.append(line)
+        if not unwrap:
+            flush()
+    flush()
+    return out
+
+
+def normalise(text: str) -> str:
+    """Canonical form of a page: paragraphs separated by blank lines, white space collapsed."""
+    return "\n\n".join(paragraphs(text))
+
+
+def collapse(text: str) -> str:
+    """Loose matching key: the same normalisation applied to both sides of a comparison."""
+    text = clean_spaces(text)
+    text = re.sub(rf"[{_BULLET_CHARS}]", BULLET, text)
+    text = re.sub(r"-\s*\n\s*", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_ABBREVIATIONS = {
+    "no", "nos", "cllr", "cllrs", "mr", "mrs", "ms", "dr", "st", "res", "ord", "e.g", "i.e", "eg", "ie",
+    "etc", "approx", "para", "paras", "ref", "vol", "cf", "inc", "ltd", "co", "rev", "prof", "sec", "fig",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "hon", "op", "cit",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9£•])")
+
+
+def sentences(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in a paragraph, kept verbatim so quotes can be checked later."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        before = paragraph[start:match.start()].rstrip("\"”’)")
+        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
+        token = last_word.rstrip(".").lower()
+        # "No. 5", "Cllr. Smith", initials ("J. Smith") and list numbers ("1.") are not sentence ends.
+        if token in _ABBREVIATIONS or len(token) == 1 or (token.isdigit() and len(before.split()) == 1):
+            continue
+        closing = len(match.group()) - len(match.group().lstrip("\"”’)"))
+        spans.append((start, match.start() + closing))
+        start = match.end()
+    if paragraph[start:].strip():
+        spans.append((start, len(paragraph.rstrip())))
+    return [(s, e) for s, e in spans if paragraph[s:e].strip()]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

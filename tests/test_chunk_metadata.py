@@ -1,0 +1,67 @@
+import pytest
+
+from ingest.chunk import chunk_document
+from ingest.metadata import infer_metadata
+from ingest.readers import parse_bytes
+from ingest.records import Document
+
+from conftest import CORPUS, SHARED, needs_shared
+
+
+def _document(path):
+    parsed = parse_bytes(path.name, path.read_bytes())
+    meta = infer_metadata(path.name, parsed.pages, parsed.title)
+    return Document("doc0123456789abc", str(path), "sha", parsed.pages, meta)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in CORPUS.iterdir() if p.suffix in {".pdf", ".html", ".txt", ".md"}
+                                        and p.name != "README.md"), ids=lambda p: p.name)
+def test_chunks_are_bounded_verbatim_and_stable(path):
+    doc = _document(path)
+    chunks = chunk_document(doc, max_words=150)
+    assert chunks
+    for chunk in chunks:
+        assert len(chunk.text.split()) <= 150
+        assert chunk.text == doc.pages[chunk.page - 1].text[chunk.start:chunk.end]  # offsets point at the text
+        assert chunk.chunk_id == f"{doc.doc_id}:p{chunk.page}:{chunk.start}"
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+    assert [c.chunk_id for c in chunk_document(doc, max_words=150)] == [c.chunk_id for c in chunks]
+
+
+def test_long_paragraph_is_cut_at_sentences_with_overlap():
+    sentence = "The panel discussed placement sufficiency for older children in detail. "
+    doc = Document("d", "s", "h", (__import__("ingest.records").records.Page(1, sentence * 40),))
+    chunks = chunk_document(doc, max_words=60)
+    assert len(chunks) > 5
+    assert all(c.text.endswith("detail.") for c in chunks)
+    assert chunks[1].start < chunks[0].end  # one sentence of overlap
+
+
+def test_a_chunk_never_spans_two_headed_items():
+    pdf = CORPUS / "eastbridge_corporate-parenting-panel_2023-11-14_minutes.pdf"
+    for chunk in chunk_document(_document(pdf)):
+        body = chunk.text.split("\n\n")
+        headed = [p for p in body[1:] if p[:3].rstrip(".").isdigit() and p.isupper()]
+        assert not headed, chunk.text
+
+
+@needs_shared
+@pytest.mark.parametrize("name,council,committee,date,item", [
+    ("seeds/003_07580bce24a35a37.txt", "BCP Council", "Children's Services Overview and Scrutiny Committee", "2021-01-26", "127"),
+    ("seeds/004_322659bdc6da8f4a.txt", None, "Children's Services Overview and Scrutiny Committee", "2021-06-08", "11"),
+    ("dev/ofsted/ofsted_ilacs_liverpool_2023-05-25.pdf", "Liverpool", None, "2023-03-24", None),
+    ("dev/ofsted/ofsted_reinspection_surrey_2018-05-16.pdf", "Surrey County Council", None, "2018-05-16", None),
+    ("dev/parish/parish_stoke-ferry-pc_2020-09-09_minutes.md", "Stoke Ferry Parish Council", None, "2020-09-09", None),
+])
+def test_metadata_is_read_from_the_record(name, council, committee, date, item):
+    meta = _document(SHARED / name).meta
+    assert (meta.council, meta.committee, meta.meeting_date, meta.item) == (council, committee, date, item)
+
+
+def test_sidecar_fills_what_the_text_does_not_say(make_assistant):
+    assistant = make_assistant()
+    record = CORPUS / "little-ashby-pc_2024-05-13_annual-meeting_minutes.txt"
+    assistant.ingest([record])
+    entry = assistant.library.manifest.documents[str(record.resolve())]
+    assert entry.meta["council"] == "Little Ashby Parish Council"
+    assert entry.meta["meeting_date"] == "2024-05-13"

@@ -1,0 +1,37 @@
+import json
+
+from assistant.cli import main
+
+CONTRACT = {"n", "source", "page", "chunk_id", "text", "score", "council", "committee", "meeting_date", "item", "kind"}
+
+
+def test_ask_json_follows_the_contract(demo_store, embedder, capsys):
+    assert main(["ask", "What did Little Ashby decide about the play area?", "--json", "--store", str(demo_store)]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert {"question", "answer", "abstained", "citations"} <= set(answer)
+    assert answer["abstained"] is False
+    citations = answer["citations"]
+    assert [c["n"] for c in citations] == list(range(1, len(citations) + 1))
+    assert all(CONTRACT <= set(c) for c in citations)
+    markers = {int(m) for m in __import__("re").findall(r"\[(\d+)\]", answer["answer"])}
+    assert markers and markers <= {c["n"] for c in citations}
+    top = citations[0]
+    assert top["source"].endswith(".md") and "Kestrel Play" in top["text"]
+    assert top["council"] == "Little Ashby Parish Council" and top["meeting_date"] == "2024-03-04"
+
+
+def test_empty_and_huge_questions_are_refused_in_one_line(demo_store, embedder, capsys):
+    assert main(["ask", "   ", "--store", str(demo_store)]) == 2
+    assert capsys.readouterr().err.strip() == "error: the question is empty"
+    assert main(["ask", "why " * 12_500, "--store", str(demo_store)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: the question is 49,999 characters long") and "\n" not in err
+
+
+def test_store_built_with_another_model_is_refused(tmp_path, capsys):
+    from ingest.store import Store
+
+    Store(tmp_path / "chroma", model_name="some-other-model", dimension=768)
+    assert main(["stats", "--store", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "built with embedding model some-other-model (768-d)" in err
