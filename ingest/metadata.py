@@ -23,9 +23,10 @@ _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]{4,80})", re.I)
 _MODERNGOV_MEETING = re.compile(r"Meeting:\s*(\d{1,2}/\d{1,2}/\d{4})\s*-\s*([^\n]+?)\s*\(Item\s+([\w.]+)\)", re.I)
 _MINUTES_OF = re.compile(
     r"minutes of (?:the |a |an )?(?:(?:annual|extraordinary|ordinary|special|virtual)\s+)?(?:meeting of (?:the )?)?"
-    r"([^\n]{3,90}?(?:Committee|Sub-Committee|Commission|Panel|Board|Cabinet|Forum|Council|Group))\b", re.I)
+    r"((?:(?!\bheld\b)[^\n]){3,90}?(?:Committee|Sub-Committee|Commission|Panel|Board|Cabinet|Forum|Council|Group))\b", re.I)
 _BODY = re.compile(
     r"\b((?:[A-Z][A-Za-z'’&-]*,?[ ]+(?:(?:and|&|of|for|on)[ ]+)?){1,7}(?:Committee|Sub-Committee|Select Commission|Panel|Board|Cabinet|Forum))\b")
+_ONE_WORD_BODIES = {"cabinet", "council", "executive"}
 _HELD = re.compile(r"\bheld\b", re.I)
 # Leading words that introduce a name rather than belong to it.
 _LEADING_NOISE = {"inspection", "minutes", "of", "the", "meeting", "a", "an", "in", "at", "for", "to", "and", "by",
@@ -67,16 +68,16 @@ def infer_kind(head: str) -> str:
     themselves at the top; minutes carry a "Minutes" label, RESOLVED blocks or apologies."""
     top = head[:800]
     first = top.split("\n\n", 1)[0].strip()
-    if _LABEL_PAGES.match(first) and _MINUTES.search(head):
-        return "minutes"  # a ModernGov item page whose minutes talk about an inspection
+    if (_LABEL_PAGES.match(first) or _MODERNGOV_MEETING.search(top)) and _MINUTES.search(head):
+        return "minutes"  # a ModernGov item page, even when its minutes talk about an inspection
     if _INSPECTION.search(top):
         return "inspection_report"
     if _DECISION.search(top):
         return "decision"
+    if re.search(r"\b(action plan|improvement plan|plan tracker)\b", top[:300], re.I):
+        return "action_plan"
     if _MINUTES.search(head):
         return "minutes"
-    if re.search(r"\b(action plan|improvement plan)\b", top[:300], re.I):
-        return "action_plan"
     if re.search(r"\bagenda\b", top, re.I):
         return "agenda"
     if re.search(r"\breport\b", top, re.I):
@@ -121,7 +122,8 @@ def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None)
         minutes_of = _MINUTES_OF.search(head[:3000])
         body = minutes_of or _BODY.search(head[:400])
         committee = _strip_noise(body.group(1)) if body else None
-    if committee and (len(committee.split()) < 2 or (council and committee.lower() in council.lower())):
+    single_word = committee and len(committee.split()) < 2 and committee.lower() not in _ONE_WORD_BODIES
+    if single_word or (committee and council and committee.lower() in council.lower()):
         committee = None  # a parish council meeting as a whole is not a committee of itself
     return RecordMeta(council=council, committee=committee, meeting_date=meeting_date, item=item,
                       title=infer_title(pages, title), kind=infer_kind(head))
