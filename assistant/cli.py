@@ -100,24 +100,44 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import load_questions, summarise
+    from .retrieval import MODES
 
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown:
+        raise ValueError(f"unknown retrieval mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
     assistant = _open(args)
     questions = load_questions(Path(args.questions))
-    rows = []
+    summaries = {}
     out = open(args.out, "w", encoding="utf-8") if args.out else None
     try:
-        for q in questions:
-            t0 = time.perf_counter()
-            answer = assistant.ask(q.question, history=q.history, k=args.k, mode=args.mode)
-            rows.append((q, answer, time.perf_counter() - t0))
-            if out:
-                out.write(json.dumps({"id": q.id, **answer.to_json()}, ensure_ascii=False) + "\n")
+        for mode in modes:
+            rows = []
+            for q in questions:
+                t0 = time.perf_counter()
+                answer = assistant.ask(q.question, history=q.history, k=args.k, mode=mode)
+                rows.append((q, answer, time.perf_counter() - t0))
+                if out:
+                    extra = {"mode": mode} if len(modes) > 1 else {}
+                    out.write(json.dumps({"id": q.id, **extra, **answer.to_json()}, ensure_ascii=False) + "\n")
+            summaries[mode] = summarise(rows)
     finally:
         if out:
             out.close()
-    summary = summarise(rows)
-    print(json.dumps({"mode": args.mode, "k": args.k, **summary}, indent=1))
+    if len(modes) == 1:
+        print(json.dumps({"mode": modes[0], "k": args.k, **summaries[modes[0]]}, indent=1))
+    else:
+        print(_ablation_table(summaries, args.k))
     return 0
+
+
+def _ablation_table(summaries: dict[str, dict], k: int) -> str:
+    columns = ["recall@1", "recall@5", "recall@10", "mrr@10", "answered_when_answerable",
+               "abstained_when_unanswerable", "latency_p50_ms", "latency_p95_ms"]
+    lines = [f"| mode (k={k}) | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for mode, summary in summaries.items():
+        lines.append(f"| {mode} | " + " | ".join(str(summary.get(c)) for c in columns) + " |")
+    return "\n".join(lines)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -173,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions")
     p.add_argument("--out", help="write one ask --json object per question here")
     p.add_argument("--k", type=int, default=10)
-    p.add_argument("--mode", default="hybrid", choices=("dense", "lexical", "hybrid"))
+    p.add_argument("--mode", default="full", help="retrieval mode: dense, lexical, hybrid, full, "
+                   "or several separated by commas for an ablation table (default full)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("stats", parents=[common], help="what is in the store")

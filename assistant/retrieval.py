@@ -1,19 +1,29 @@
-"""Find the passages that answer a query: dense (Chroma) and lexical (BM25), fused by reciprocal rank."""
+"""Find the passages that answer a query.
+
+Modes, for the ablation in `clerk eval --mode`:
+- dense: the packaged embedding model over Chroma;
+- lexical: BM25;
+- hybrid: both, fused by reciprocal rank (RRF);
+- full: hybrid with local-government synonyms for BM25, plus extra rankings fused in for what the
+  question says about where the answer lies (a council it names, a year, "latest", decisions),
+  with near-duplicate passages collapsed to the earliest meeting's.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ingest.embed import Embedder
 from ingest.library import Library
 from ingest.records import Hit
+from ingest.text import collapse
 
-MODES = ("dense", "lexical", "hybrid")
+from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
+
+MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
-# "What was resolved / decided / agreed ..." asks for decisions, which sit in RESOLVED blocks.
-DECISION_QUESTION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|approv\w*|vot\w+|endors\w*|motion)\b", re.I)
 DECISION_TEXT = re.compile(
     r"\bRESOLVED\b|\bResolved\b|^\s*Decision:|\bI agree to\b|\b(it was|were|was) (agreed|approved|adopted)\b|^\s*Agreed\b",
     re.M)
@@ -30,26 +40,30 @@ def records_decision(text: str) -> bool:
 class Retriever:
     library: Library
     embedder: Embedder
+    vocabulary: tuple[tuple[str, ...], ...] = field(default_factory=load_vocabulary)
 
-    def search(self, query: str, k: int, mode: str = "hybrid", depth: int = 50) -> list[Hit]:
+    def search(self, query: str, k: int, mode: str = "full", depth: int = 50) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose from {', '.join(MODES)}")
         if self.library.store.count() == 0:
             return []
         depth = max(depth, k)
-        dense = self._dense(query, depth) if mode in ("dense", "hybrid") else []
-        lexical = self._lexical(query, depth) if mode in ("lexical", "hybrid") else []
         if mode == "dense":
-            return dense[:k]
+            return self._dense(query, depth)[:k]
+        lexical_query = expand(query, self.vocabulary) if mode == "full" else query
+        lexical = self._lexical(lexical_query, depth)
         if mode == "lexical":
             return self._hits_for(lexical[:k])
-        rankings = [[h.chunk.chunk_id for h in dense], [cid for cid, _ in lexical]]
+        dense = self._dense(query, depth * 2 if mode == "full" else depth)
         known = {h.chunk.chunk_id: h for h in dense}
-        if DECISION_QUESTION.search(query):
-            # A third ranking: the candidates that record a decision, in their fused order.
-            candidates = self._hits_for(_fuse(rankings, len(known) + len(lexical)), known)
-            rankings.append([h.chunk.chunk_id for h in candidates if records_decision(h.chunk.text)])
-            known.update({h.chunk.chunk_id: h for h in candidates})
+        rankings = [[h.chunk.chunk_id for h in dense], [cid for cid, _ in lexical]]
+        if mode == "full":
+            councils = {entry.meta.get("council") for entry in self.library.manifest.documents.values()} - {None}
+            hints = analyse(query, councils)
+            pool = self._hits_for(_fuse(rankings, 3 * depth), known)
+            rankings += hint_rankings(hints, pool)
+            known.update({h.chunk.chunk_id: h for h in pool})
+            return collapse_duplicates(self._hits_for(_fuse(rankings, 2 * k), known))[:k]
         return self._hits_for(_fuse(rankings, k), known)
 
     def _dense(self, query: str, depth: int) -> list[Hit]:
@@ -60,7 +74,8 @@ class Retriever:
         scores = index.scores(query)
         if not len(scores):
             return []
-        top = np.argsort(-scores)[:depth]
+        top = np.argpartition(-scores, min(depth, len(scores) - 1))[:depth]
+        top = top[np.argsort(-scores[top])]
         return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def _hits_for(self, ranked: list[tuple[str, float]], known: dict[str, Hit] | None = None) -> list[Hit]:
@@ -73,6 +88,49 @@ class Retriever:
             if chunk is not None:  # a lexical id whose chunk was removed since: skip it
                 hits.append(Hit(chunk, score))
         return hits
+
+
+def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
+    """Extra rankings over the candidate pool (kept in its fused order) for what the question
+    says: passages from a council it names, from a year it names, newest first for "latest",
+    and substantive decisions for "what was resolved". A passage whose council or date is
+    unknown stays in the year ranking, and in the council ranking when its text names the council."""
+    rankings = []
+    if hints.councils:
+        aliases = [council_alias(c) for c in hints.councils]
+        rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or (
+            h.chunk.meta.council is None and any(re.search(rf"\b{re.escape(a)}\b", h.chunk.text.lower()) for a in aliases))])
+    if hints.years:
+        rankings.append([h.chunk.chunk_id for h in pool if not h.chunk.meta.meeting_date
+                         or int(h.chunk.meta.meeting_date[:4]) in hints.years])
+    if hints.wants_recent:
+        dated = [h for h in pool[:20] if h.chunk.meta.meeting_date]
+        rankings.append([h.chunk.chunk_id for h in sorted(dated, key=lambda h: h.chunk.meta.meeting_date, reverse=True)])
+    if hints.wants_decisions:
+        rankings.append([h.chunk.chunk_id for h in pool if records_decision(h.chunk.text)])
+    return [r for r in rankings if r]
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = collapse(text).lower().split()
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def collapse_duplicates(hits: list[Hit], threshold: float = 0.8) -> list[Hit]:
+    """The same minutes often reappear in another body's papers: keep one passage of each
+    near-duplicate group, at the best rank, citing the earliest meeting's copy."""
+    kept: list[tuple[Hit, set]] = []
+    for hit in hits:
+        shingles = _shingles(hit.chunk.text)
+        for i, (other, other_shingles) in enumerate(kept):
+            overlap = len(shingles & other_shingles) / max(1, min(len(shingles), len(other_shingles)))
+            if overlap >= threshold:
+                older = min((other, hit), key=lambda h: h.chunk.meta.meeting_date or "9999")
+                kept[i] = (Hit(older.chunk, other.score), other_shingles if older is other else shingles)
+                break
+        else:
+            kept.append((hit, shingles))
+    return [hit for hit, _ in kept]
 
 
 def _fuse(rankings: list[list[str]], k: int) -> list[tuple[str, float]]:

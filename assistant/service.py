@@ -67,7 +67,7 @@ class Assistant:
     def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress) -> IngestReport:
         return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress)
 
-    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "hybrid") -> Answer:
+    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full") -> Answer:
         question = check_question(question, self.settings.max_question_chars)
         query = standalone_query(question, history)
         self.library.reload_manifest()

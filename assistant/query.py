@@ -1,0 +1,84 @@
+"""What a question says about where its answer lies: councils named, years, recency, decisions,
+and local-government synonyms. Pure functions over the question text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+DECISION_QUESTION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|approv\w*|vot\w+|endors\w*|motion)\b", re.I)
+RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|inspection|report)|this year|current(ly)?|now)\b",
+                             re.I)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# Words in council names that do not tell one council from another.
+_GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
+            "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc"}
+
+
+@dataclass(frozen=True)
+class QueryHints:
+    councils: tuple[str, ...] = ()  # stored council names the question names
+    years: tuple[int, ...] = ()
+    wants_recent: bool = False
+    wants_decisions: bool = False
+
+
+def council_alias(name: str) -> str:
+    """"London Borough of Camden" -> "camden"; "Stoke Ferry Parish Council" -> "stoke ferry"."""
+    words = [w for w in re.findall(r"[a-z0-9&'’-]+", name.lower()) if w not in _GENERIC]
+    return " ".join(words)
+
+
+def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
+    lowered = question.lower()
+    found = []
+    for name in known:
+        alias = council_alias(name)
+        if alias and len(alias) > 2 and re.search(rf"\b{re.escape(alias)}(?:[’']s)?\b", lowered):
+            found.append(name)
+    return tuple(sorted(found))
+
+
+def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
+    return QueryHints(
+        councils=named_councils(question, known_councils),
+        years=tuple(sorted({int(y) for y in _YEAR.findall(question)})),
+        wants_recent=bool(RECENT_QUESTION.search(question)),
+        wants_decisions=bool(DECISION_QUESTION.search(question)),
+    )
+
+
+def parse_vocabulary(text: str) -> list[tuple[str, ...]]:
+    """Lines of TERM<TAB>equivalent; equivalent -> groups of equivalent terms."""
+    groups = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or "\t" not in line:
+            continue
+        term, rest = line.split("\t", 1)
+        groups.append(tuple(t.strip() for t in [term, *rest.split(";")] if t.strip()))
+    return groups
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(extra: str | None = None) -> tuple[tuple[str, ...], ...]:
+    text = resources.files("assistant").joinpath("data/vocabulary.tsv").read_text(encoding="utf-8")
+    groups = parse_vocabulary(text)
+    if extra:
+        groups += parse_vocabulary(Path(extra).expanduser().read_text(encoding="utf-8"))
+    return tuple(groups)
+
+
+def expand(question: str, vocabulary: Iterable[tuple[str, ...]]) -> str:
+    """The question plus the equivalents of any term it uses, for lexical matching: "LAC" also
+    finds "children in care", and "children in care" also finds "LAC". Acronyms match by case."""
+    additions: list[str] = []
+    for group in vocabulary:
+        for term in group:
+            flags = 0 if term.isupper() or any(c.isupper() for c in term[1:]) else re.I
+            if re.search(rf"(?<!\w){re.escape(term)}(?!\w)", question, flags):
+                additions.extend(t for t in group if t != term and t not in additions)
+                break
+    return question if not additions else question + " " + " ".join(additions)
