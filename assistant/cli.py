@@ -46,8 +46,12 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.parse_jsonl import parse_mapping
+
+    mapping = parse_mapping(args.jsonl_map)
     assistant = _open(args)
-    report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress())
+    report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress(),
+                              jsonl_mapping=mapping)
     for outcome in report.outcomes:
         if outcome.status in ("failed", "skipped", "removed") or outcome.message:
             stream = sys.stderr if outcome.status == "failed" else sys.stdout
@@ -180,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="add files or folders of records to the store")
     p.add_argument("paths", nargs="+")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    p.add_argument("--jsonl-map", help="for .jsonl files: which field is which, e.g. text=body,meeting_date=held_on,"
+                   "committee=committee_name (fields: key, text, council, committee, meeting_date, item, title, kind)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", parents=[common], help="ask a question")

@@ -64,8 +64,10 @@ class Assistant:
     def retriever(self) -> Retriever:
         return Retriever(self.library, self.embedder)
 
-    def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress) -> IngestReport:
-        return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress)
+    def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress,
+               jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
+        return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
+                            jsonl_mapping=jsonl_mapping)
 
     def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full") -> Answer:
         question = check_question(question, self.settings.max_question_chars)

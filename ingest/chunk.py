@@ -105,7 +105,7 @@ def chunk_document(doc: Document, *, max_words: int = 150) -> list[Chunk]:
             if group and not (all(u.heading for u in group) and sum(u.words for u in group) < 8):
                 start, end = group[0].start, group[-1].end
                 chunks.append(Chunk(
-                    chunk_id=f"{doc.doc_id}:p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
+                    chunk_id=f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                     page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
                     meta=doc.meta))
                 group.clear()

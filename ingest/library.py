@@ -11,9 +11,9 @@ from .store import Store
 
 class Library:
     def __init__(self, root: Path, *, model_name: str, dimension: int, chroma_url: str | None = None):
-        self.root = root
-        self.store = Store(root / "chroma", model_name=model_name, dimension=dimension, url=chroma_url)
-        self.manifest = Manifest.load(root / "manifest.json")
+        self.root = Path(root)
+        self.store = Store(self.root / "chroma", model_name=model_name, dimension=dimension, url=chroma_url)
+        self.manifest = Manifest.load(self.root / "manifest.json")
         self._lexical: LexicalIndex | None = None
 
     @property

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .records import Page
+from .records import Page, RecordMeta
+
+
+@dataclass(frozen=True)
+class Part:
+    """One record of a file that holds many (a JSONL line), with metadata of its own."""
+
+    key: str
+    pages: tuple[Page, ...]
+    meta: RecordMeta
 
 
 @dataclass(frozen=True)
@@ -11,3 +20,4 @@ class Parsed:
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
     title: str | None = None
+    parts: tuple[Part, ...] = ()

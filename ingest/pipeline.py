@@ -88,10 +88,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return list(dict.fromkeys(found)), skipped
 
 
-def read_document(path: Path, data: bytes, sha256: str) -> tuple[Document, list[str]]:
-    parsed = parse_bytes(path.name, data)
+def read_documents(path: Path, data: bytes, sha256: str,
+                   jsonl_mapping: dict[str, str] | None = None) -> tuple[list[Document], list[str]]:
+    """A file's documents: one for most formats, one a record for JSONL. A sidecar's fields win."""
+    parsed = parse_bytes(path.name, data, jsonl_mapping)
     warnings = list(parsed.warnings)
-    meta = infer_metadata(path.name, parsed.pages, parsed.title)
+    stated = None
     sidecar = path.with_name(path.name + ".meta.json")
     if not sidecar.exists():
         sidecar = path.with_suffix(".meta.json")
@@ -100,15 +102,20 @@ def read_document(path: Path, data: bytes, sha256: str) -> tuple[Document, list[
             stated, ignored = meta_from_sidecar(sidecar.read_bytes())
         except (ValueError, TypeError) as exc:
             raise ParseError(f"bad sidecar {sidecar.name}: {exc}") from None
-        meta = stated.merged_over(meta)
         if ignored:
             warnings.append(f"sidecar fields not used: {', '.join(ignored)}")
-    source = str(path.resolve())
-    return Document(doc_id_for(path), source, sha256, parsed.pages, meta), warnings
+    doc_id, source = doc_id_for(path), str(path.resolve())
+    if parsed.parts:
+        pieces = [(part.pages, part.meta, part.key) for part in parsed.parts]
+    else:
+        pieces = [(parsed.pages, infer_metadata(path.name, parsed.pages, parsed.title), None)]
+    docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
+            for pages, meta, part in pieces]
+    return docs, warnings
 
 
 def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *, prune: bool = False,
-                 progress: Progress = no_progress) -> IngestReport:
+                 progress: Progress = no_progress, jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
     started = time.perf_counter()
     files, outcomes = discover(paths)
     report = IngestReport(outcomes=outcomes)
@@ -128,11 +135,11 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
             report.outcomes.append(FileOutcome(source, "unchanged", known.chunks))
         else:
             try:
-                doc, warnings = read_document(path, data, sha256)
-                chunks = chunk_document(doc)
+                docs, warnings = read_documents(path, data, sha256, jsonl_mapping)
+                chunks = [chunk for doc in docs for chunk in chunk_document(doc)]
                 if not chunks:
                     raise ParseError("no text found")
-                pending.append((doc, chunks, warnings, "updated" if known else "added"))
+                pending.append((docs[0], chunks, warnings, "updated" if known else "added"))
             except ParseError as exc:
                 report.outcomes.append(FileOutcome(source, "failed", message=str(exc)))
         progress("reading", done, len(files))

@@ -6,6 +6,7 @@ from typing import Callable
 
 from .errors import ParseError
 from .parse_html import parse_html
+from .parse_jsonl import parse_jsonl
 from .parse_pdf import parse_pdf
 from .parse_text import parse_markdown, parse_text
 from .parsed import Parsed
@@ -18,6 +19,7 @@ PARSERS: dict[str, Callable[[bytes], Parsed]] = {
     ".html": parse_html,
     ".htm": parse_html,
     ".pdf": parse_pdf,
+    ".jsonl": parse_jsonl,
 }
 
 
@@ -25,8 +27,11 @@ def is_supported(name: str) -> bool:
     return PurePath(name).suffix.lower() in PARSERS and not name.endswith(".meta.json")
 
 
-def parse_bytes(name: str, data: bytes) -> Parsed:
-    parser = PARSERS.get(PurePath(name).suffix.lower())
+def parse_bytes(name: str, data: bytes, jsonl_mapping: dict[str, str] | None = None) -> Parsed:
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".jsonl":
+        return parse_jsonl(data, jsonl_mapping)
+    parser = PARSERS.get(suffix)
     if parser is None:
-        raise ParseError(f"unsupported file type {PurePath(name).suffix or '(none)'}")
+        raise ParseError(f"unsupported file type {suffix or '(none)'}")
     return parser(data)

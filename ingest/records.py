@@ -43,6 +43,7 @@ class Document:
     sha256: str
     pages: tuple[Page, ...]
     meta: RecordMeta = field(default_factory=RecordMeta)
+    part: str | None = None  # which record of a many-record file (a JSONL line's id)
 
 
 @dataclass(frozen=True)
