@@ -60,6 +60,9 @@ class Retriever:
         if mode == "full":
             councils = {entry.meta.get("council") for entry in self.library.manifest.documents.values()} - {None}
             hints = analyse(query, councils)
+            # Text repeated nearly word for word across several records (report furniture) is left out.
+            furniture = self.library.lexical().boilerplate
+            rankings = [[cid for cid in ranking if cid not in furniture] for ranking in rankings]
             pool = self._hits_for(_fuse(rankings, 3 * depth), known)
             rankings += hint_rankings(hints, pool)
             known.update({h.chunk.chunk_id: h for h in pool})

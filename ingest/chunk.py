@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .records import Chunk, Document
 from .text import BULLET, sentences
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,3}(\.\d{1,2})?\.?|\d{1,3}/\d{2,4}\.?|Item \d+\.?)\s+\S")
 
 
@@ -101,14 +102,15 @@ def chunk_document(doc: Document, *, max_words: int = 150) -> list[Chunk]:
         group_heading: str | None = None
 
         def flush() -> None:
-            # A lone "Supporting documents:" label carries nothing worth retrieving.
-            if group and not (all(u.heading for u in group) and sum(u.words for u in group) < 8):
-                start, end = group[0].start, group[-1].end
+            start, end = (group[0].start, group[-1].end) if group else (0, 0)
+            # A lone "Supporting documents:" label, or a contents page's dot leaders, says nothing.
+            if group and not (all(u.heading for u in group) and sum(u.words for u in group) < 8) \
+                    and len(_WORD.findall(text[start:end])) >= 5:
                 chunks.append(Chunk(
-                    chunk_id=f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
-                    page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
-                    meta=doc.meta))
-                group.clear()
+                    chunk_id=f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}p{page.number}:{start}",
+                    doc_id=doc.doc_id, source=doc.source, page=page.number, start=start, end=end,
+                    heading=group_heading, text=text[start:end], meta=doc.meta))
+            group.clear()
 
         for unit in _units(text, max_words):
             words_so_far = sum(u.words for u in group)

@@ -7,6 +7,7 @@ revision it reflects, so a stale one (an ingest killed before the rebuild) is no
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Sequence
@@ -31,20 +32,36 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
 
 
+def boilerplate_ids(chunks: Sequence[tuple[str, str, str]], min_documents: int = 6) -> list[str]:
+    """Passages repeated nearly word for word in several documents (Ofsted's contact block, "If you
+    would like a copy of this document in a different format…"): furniture, not content. Six
+    documents, because a grade table ("Good … Good … Outstanding") legitimately recurs in a few.
+    `chunks` are (chunk_id, doc_id, text); numbers are ignored when comparing."""
+    docs_by_key: dict[str, set[str]] = {}
+    keys = []
+    for chunk_id, doc_id, text in chunks:
+        key = re.sub(r"\d+", "#", re.sub(r"\W+", " ", text.lower())).strip()
+        keys.append((chunk_id, key))
+        docs_by_key.setdefault(key, set()).add(doc_id)
+    return [chunk_id for chunk_id, key in keys if len(docs_by_key[key]) >= min_documents]
+
+
 class LexicalIndex:
-    def __init__(self, ids: list[str], retriever, revision: int):
+    def __init__(self, ids: list[str], retriever, revision: int, boilerplate: Sequence[str] = ()):
         self.ids = ids
         self._retriever = retriever
         self.revision = revision
+        self.boilerplate = frozenset(boilerplate)
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], revision: int) -> "LexicalIndex":
+    def build(cls, ids: Sequence[str], texts: Sequence[str], revision: int,
+              boilerplate: Sequence[str] = ()) -> "LexicalIndex":
         import bm25s
 
         retriever = bm25s.BM25()
         if ids:
             retriever.index(tokenize(texts), show_progress=False)
-        return cls(list(ids), retriever if ids else None, revision)
+        return cls(list(ids), retriever if ids else None, revision, boilerplate)
 
     def save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".tmp")
@@ -52,7 +69,7 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._retriever is not None:
             self._retriever.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.ids}), encoding="utf-8")
+        (tmp / "ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate)}), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
 
@@ -65,7 +82,7 @@ class LexicalIndex:
             retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True) if data["ids"] else None
         except (OSError, ValueError, KeyError):
             return None
-        return cls(data["ids"], retriever, int(data["revision"]))
+        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in `ids` order (zero where no query term occurs)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, boilerplate_ids
 from .manifest import Manifest
 from .store import Store
 
@@ -32,7 +32,8 @@ class Library:
     def rebuild_lexical(self) -> LexicalIndex:
         chunks = list(self.store.iter_chunks())
         index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks],
-                                   self.manifest.revision)
+                                   self.manifest.revision,
+                                   boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]))
         index.save(self.lexical_dir)
         self._lexical = index
         return index

@@ -1,0 +1,57 @@
+"""Retrieval pieces that are pure logic, checked exactly, and the full mode over the demo corpus."""
+from ingest.lexical import boilerplate_ids
+from ingest.records import Chunk, Hit, RecordMeta
+
+from assistant.query import analyse, expand, load_vocabulary
+from assistant.retrieval import collapse_duplicates, records_decision
+
+
+def _hit(cid, text, date=None, council=None):
+    return Hit(Chunk(cid, cid, "s", 1, 0, len(text), None, text, RecordMeta(council=council, meeting_date=date)), 1.0)
+
+
+def test_synonyms_work_both_ways():
+    vocabulary = load_vocabulary()
+    assert "children in care" in expand("How many LAC are there?", vocabulary)
+    assert "LAC" in expand("How many children in care are there?", vocabulary)
+    assert expand("A plain question about roads", vocabulary) == "A plain question about roads"
+    assert "overall effectiveness" in expand("What was the verdict?", vocabulary)
+
+
+def test_question_hints():
+    hints = analyse("What did the latest Camden report resolve in 2022?", ["London Borough of Camden", "Leeds"])
+    assert hints.councils == ("London Borough of Camden",)
+    assert hints.years == (2022,)
+    assert hints.wants_recent and hints.wants_decisions
+    assert analyse("Roads in Leedsford?", ["Leeds"]).councils == ()
+
+
+def test_procedural_resolutions_are_not_decisions():
+    assert records_decision("RESOLVED: That a bench be bought for the green.")
+    assert not records_decision("RESOLVED: That the minutes of the meeting be approved as a true record.")
+    assert not records_decision("The Chair asked about benches.")
+
+
+def test_near_duplicates_collapse_to_the_earliest_meeting():
+    text = "The Committee noted the report on placement sufficiency and asked for an update in March."
+    hits = [_hit("late", text, "2024-05-01"), _hit("other", "Something else entirely about school places here."),
+            _hit("early", text + " Appendix A.", "2023-01-01")]
+    kept = collapse_duplicates(hits)
+    assert [h.chunk.chunk_id for h in kept] == ["early", "other"]
+
+
+def test_boilerplate_is_text_repeated_across_many_documents():
+    furniture = "If you would like a copy of this document in a different format, please telephone 0300 123 1231."
+    chunks = [(f"c{i}", f"d{i}", furniture.replace("1231", str(i))) for i in range(6)]
+    chunks += [("grade1", "d1", "Good. Good. Outstanding."), ("grade2", "d2", "Good. Good. Outstanding.")]
+    assert sorted(boilerplate_ids(chunks)) == [f"c{i}" for i in range(6)]
+
+
+def test_full_mode_prefers_the_council_named(demo_store, embedder):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    hits = assistant.retriever.search("What did Eastbridge decide about care leavers' council tax?", 3, mode="full")
+    assert hits[0].chunk.meta.council == "Eastbridge County Council"
+    assert "council tax" in hits[0].chunk.text.lower()
