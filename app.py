@@ -20,11 +20,16 @@ def show_answer(answer: Answer) -> None:
     if answer.standalone_question:
         st.caption("Searched for: " + escape_markdown(answer.standalone_question))
     st.markdown(answer_markdown(answer))
-    if answer.citations:
-        st.markdown("**Closest matches (not an answer)**" if answer.abstained else "**Sources**")
-    for citation in answer.citations:
-        with st.expander(citation_heading(citation), expanded=False):
-            st.markdown(citation_markdown(citation))
+    cited = [c for c in answer.citations if c.cited]
+    further = [c for c in answer.citations if not c.cited]
+    sections = [("Closest matches (not an answer)", further)] if answer.abstained else \
+        [("Sources", cited), ("Further reading", further)]
+    for title, citations in sections:
+        if citations:
+            st.markdown(f"**{title}**")
+        for citation in citations:
+            with st.expander(citation_heading(citation), expanded=False):
+                st.markdown(citation_markdown(citation))
 
 
 st.title("Clerk")

@@ -23,14 +23,15 @@ class Citation:
     title: str | None = None
     heading: str | None = None
     supporting: str | None = None  # the sentence of `text` the answer quotes, for highlighting
+    cited: bool = False  # False: listed as further reading, no sentence of the answer rests on it
 
     @classmethod
-    def from_hit(cls, n: int, hit: Hit, supporting: str | None = None) -> "Citation":
+    def from_hit(cls, n: int, hit: Hit, supporting: str | None = None, cited: bool = False) -> "Citation":
         chunk, meta = hit.chunk, hit.chunk.meta
         return cls(n=n, source=chunk.source, page=chunk.page, chunk_id=chunk.chunk_id, text=chunk.text,
                    score=round(float(hit.score), 4), council=meta.council, committee=meta.committee,
                    meeting_date=meta.meeting_date, item=meta.item, kind=meta.kind, title=meta.title,
-                   heading=chunk.heading, supporting=supporting)
+                   heading=chunk.heading, supporting=supporting, cited=cited)
 
     @property
     def file_name(self) -> str:

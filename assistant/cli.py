@@ -39,6 +39,12 @@ def _settings(args: argparse.Namespace) -> Settings:
                              k=getattr(args, "k", None))
 
 
+def _where(settings: Settings) -> str:
+    if settings.chroma_url:
+        return f"Chroma server {settings.chroma_url} (local cache {settings.store.resolve()})"
+    return str(settings.store.resolve())
+
+
 def _open(args: argparse.Namespace):
     from .service import Assistant
 
@@ -58,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             prefix = "error" if outcome.status == "failed" else outcome.status
             print(f"{prefix}: {outcome.source}: {outcome.message}", file=stream)
     print(report.summary())
-    print(f"store: {assistant.settings.store.resolve()} ({assistant.library.store.count()} chunks)")
+    print(f"store: {_where(assistant.settings)} ({assistant.library.store.count()} chunks)")
     return 1 if report.failed else 0
 
 
@@ -66,11 +72,17 @@ def _print_answer(answer) -> None:
     if answer.standalone_question:
         print(f"(searched for: {answer.standalone_question})\n")
     print(answer.text)
-    print("\nClosest matches (not an answer):" if answer.abstained else "\nSources:")
-    for c in answer.citations:
-        print(f"[{c.n}] {c.label()}")
-        quote = c.supporting or c.text
-        print("    “" + (quote if len(quote) < 400 else quote[:400] + "…") + "”")
+    cited = [c for c in answer.citations if c.cited]
+    further = [c for c in answer.citations if not c.cited]
+    sections = [("Closest matches (not an answer)", further)] if answer.abstained else \
+        [("Sources", cited), ("Further reading", further)]
+    for title, citations in sections:
+        if citations:
+            print(f"\n{title}:")
+        for c in citations:
+            print(f"[{c.n}] {c.label()}")
+            quote = c.supporting or c.text
+            print("    “" + (quote if len(quote) < 400 else quote[:400] + "…") + "”")
 
 
 def _read_history(path: str | None) -> list[str]:
@@ -147,7 +159,7 @@ def _ablation_table(summaries: dict[str, dict], k: int) -> str:
 def cmd_stats(args: argparse.Namespace) -> int:
     assistant = _open(args)
     docs = assistant.library.manifest.documents
-    print(f"store: {assistant.settings.store.resolve()}")
+    print(f"store: {_where(assistant.settings)}")
     print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  model: {assistant.embedder.name}")
     for field in ("council", "committee", "kind"):
         counts = Counter(entry.meta.get(field) or "(unknown)" for entry in docs.values())
@@ -166,7 +178,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
     app = Path(__file__).resolve().parent.parent / "app.py"
-    env = {**os.environ, "CLERK_STORE": str(_settings(args).store.resolve())}
+    settings = _settings(args)
+    env = {**os.environ, "CLERK_STORE": str(settings.store.resolve())}
+    if settings.chroma_url:  # the app reads its settings from the environment, so pass --chroma-url on
+        env["CLERK_CHROMA_URL"] = settings.chroma_url
     print(f"Clerk is starting at http://localhost:{args.port}", flush=True)
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]

@@ -2,12 +2,14 @@
 the [n] of its passage. Pure logic: sentence scores are computed elsewhere and passed in."""
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from ingest.chunk import is_heading
+from ingest.decisions import records_decision
 from ingest.records import Hit
 from ingest.text import sentences
 
@@ -37,6 +39,17 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
+def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, overlap: np.ndarray, *,
+                       decisions_wanted: bool) -> np.ndarray:
+    """How well each sentence answers: its similarity to the question, the share of the question's
+    terms it contains, a little for its passage's rank (retrieval already weighed the passage),
+    and, when the question asks what was resolved, a little for sentences that record a decision."""
+    rank_prior = np.asarray([0.06 / (1 + c.hit_index) for c in candidates], dtype=np.float32)
+    decided = np.asarray([0.08 if decisions_wanted and records_decision(c.text) else 0.0 for c in candidates],
+                         dtype=np.float32)
+    return similarity + 0.2 * overlap + rank_prior + decided
+
+
 def _lead_in(citation: Citation) -> str:
     """"At BCP Council's Children's Services Overview and Scrutiny Committee on 2021-06-08 (item 11): "."""
     who = " ".join(p for p in (f"{citation.council}’s" if citation.council and citation.committee else citation.council,
@@ -51,7 +64,8 @@ def _lead_in(citation: Citation) -> str:
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "did", "does", "do", "is",
                    "are", "was", "were", "has", "have", "had", "can", "could", "and", "but", "before", "after",
                    "even", "in", "on", "at", "by", "for", "of", "the", "a", "an", "i", "ofsted", "council",
-                   "councils", "committee"}
+                   "councils", "committee", "january", "february", "march", "april", "may", "june", "july",
+                   "august", "september", "october", "november", "december"}  # months name events as often as meetings
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z-]+)")
 
@@ -67,19 +81,25 @@ def key_terms(question: str) -> set[str]:
     return terms
 
 
+def _said_of(hit: Hit) -> str:
+    """What a passage says, with what its record says of it (council, body, title, meeting date)."""
+    date = hit.chunk.meta.meeting_date
+    when = datetime.date.fromisoformat(date).strftime("%d %B %Y") if date else ""
+    return f"{hit.chunk.indexed_text()} {when}".lower()
+
+
 def missing_terms(question: str, hits: list[Hit]) -> set[str]:
-    found = " ".join(h.chunk.indexed_text().lower() for h in hits)
+    found = " ".join(_said_of(h) for h in hits)
     return {t for t in key_terms(question) if not re.search(rf"\b{re.escape(t)}", found)}
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
-            threshold: float, max_sentences: int, confidence: float | None = None) -> Answer:
-    """`relevance[i]` scores `candidates[i]` against the question; `confidence` (the best raw
-    similarity, defaulting to the best relevance) decides whether the records answer at all,
-    together with whether the passages mention the names and years the question is about."""
+            threshold: float, max_sentences: int) -> Answer:
+    """`relevance[i]` scores `candidates[i]` against the question. The best of them, and whether
+    the passages mention the names and years the question is about, decide whether the records
+    answer at all."""
     best = float(relevance.max()) if len(candidates) else 0.0
-    confidence = best if confidence is None else confidence
-    if not hits or confidence < threshold or missing_terms(question, hits):
+    if not hits or best < threshold or missing_terms(question, hits):
         closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
         text = ("The records I have do not answer this question. "
                 "The closest passages are listed below; they are not an answer.") if hits else \
@@ -102,7 +122,8 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     supporting: dict[int, str] = {}
     for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):
         supporting.setdefault(candidate.hit_index, candidate.text)
-    citations = tuple(Citation.from_hit(n, hit, supporting.get(n - 1)) for n, hit in enumerate(hits, start=1))
+    citations = tuple(Citation.from_hit(n, hit, supporting.get(n - 1), cited=(n - 1) in supporting)
+                      for n, hit in enumerate(hits, start=1))
 
     parts: list[str] = []
     introduced: set[int] = set()

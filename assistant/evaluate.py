@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 from ingest.text import collapse
 
 from .answers import Answer, Citation
+from .citations import problems
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def summarise(rows: list[tuple[Question, Answer, float]]) -> dict:
         "mrr@10": round(sum(1 / r for r in ranks if r is not None and r <= 10) / len(ranks), 3) if ranks else 0.0,
         "answered_when_answerable": round(sum(not a.abstained for _, a in answerable) / len(answerable), 3) if answerable else None,
         "abstained_when_unanswerable": round(sum(a.abstained for _, a in unanswerable) / len(unanswerable), 3) if unanswerable else None,
+        "citation_validity": round(sum(not problems(a) for _, a, _ in rows) / len(rows), 3) if rows else None,
         "by_kind": by_kind,
         "latency_p50_ms": round(1000 * statistics.median(latencies), 1) if latencies else None,
         "latency_p95_ms": round(1000 * latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 1) if latencies else None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.decisions import records_decision
 from ingest.embed import Embedder
 from ingest.library import Library
 from ingest.records import Hit
@@ -24,18 +25,6 @@ from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
 
 MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
-DECISION_TEXT = re.compile(
-    r"\bRESOLVED\b|\bResolved\b|^\s*Decision:|\bI agree to\b|\b(it was|were|was) (agreed|approved|adopted)\b|^\s*Agreed\b",
-    re.M)
-# "RESOLVED: That the minutes ... be approved as a true record" decides nothing anyone asks about.
-PROCEDURAL = re.compile(r"\b(minutes|apologies|declarations? of interest|true record|correct record)\b", re.I)
-
-
-def records_decision(text: str) -> bool:
-    """Whether a passage holds a substantive decision, not only the procedural ones."""
-    return any(not PROCEDURAL.search(text[m.start(): m.start() + 160]) for m in DECISION_TEXT.finditer(text))
-
-
 @dataclass
 class Retriever:
     library: Library

@@ -15,7 +15,8 @@ from ingest.pipeline import IngestReport, ingest_paths
 from ingest.progress import Progress, no_progress
 
 from .answers import Answer
-from .compose import candidate_sentences, compose
+from .compose import candidate_sentences, compose, sentence_relevance
+from .query import DECISION_QUESTION
 from .retrieval import Retriever
 from .settings import Settings
 
@@ -75,11 +76,14 @@ class Assistant:
         self.library.reload_manifest()
         hits = self.retriever.search(query, k or self.settings.k, mode=mode)
         candidates = candidate_sentences(hits)
-        similarity = self._similarity(query, [c.text for c in candidates])
-        relevance = similarity + 0.15 * _term_overlap(query, [c.text for c in candidates])
+        texts = [c.text for c in candidates]
+        similarity = self._similarity(query, texts)
+        # Names of the councils and bodies found say nothing about which of their sentences answers.
+        names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
+        relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
+                                       decisions_wanted=bool(DECISION_QUESTION.search(query)))
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
-                         max_sentences=self.settings.answer_sentences,
-                         confidence=float(similarity.max()) if len(similarity) else 0.0)
+                         max_sentences=self.settings.answer_sentences)
         if query != question:
             answer = Answer(answer.question, answer.text, answer.abstained, answer.citations, standalone_question=query)
         return answer
@@ -91,9 +95,9 @@ class Assistant:
         return vectors[1:] @ vectors[0]
 
 
-def _term_overlap(query: str, texts: list[str]) -> np.ndarray:
+def _term_overlap(query: str, texts: list[str], ignore: str = "") -> np.ndarray:
     """Share of the question's (stemmed, stop-worded) terms that a sentence contains."""
-    terms = set(tokenize([query])[0])
+    terms = set(tokenize([query])[0]) - set(tokenize([ignore])[0] if ignore else ())
     if not terms or not texts:
         return np.zeros(len(texts), dtype=np.float32)
     return np.asarray([len(terms & set(tokens)) / len(terms) for tokens in tokenize(texts)], dtype=np.float32)

@@ -12,6 +12,8 @@ from .records import Chunk, Document
 from .text import BULLET, sentences
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_OPENS_DECISION = re.compile(r"^(RESOLVED|Resolved|Decision:|DECISION:|AGREED|It was RESOLVED|It was resolved)\b")
+_GRADED_SECTION = re.compile(r":\s*(inadequate|good|outstanding|requires? improvement(\s+to\s+be\s+good)?)\d?$", re.I)
 _NUMBERED_HEADING = re.compile(r"^(\d{1,3}(\.\d{1,2})?\.?|\d{1,3}/\d{2,4}\.?|Item \d+\.?)\s+\S")
 
 
@@ -21,15 +23,21 @@ class _Unit:
     end: int
     words: int
     heading: bool = False
+    decision: bool = False  # opens a RESOLVED block: starts a passage so the block stays together
     window: bool = False  # a slice of a long paragraph: stands alone, may overlap its neighbours
 
 
 def is_heading(paragraph: str) -> bool:
-    """Short title-like lines: "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "Minutes:", "Agenda item"."""
+    """Short title-like lines: "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "Minutes:", "Agenda item".
+    A "Label: value" line ("Inspection dates: 13 to 24 March 2023") is content, not a heading."""
     text = paragraph.strip()
     words = text.split()
     if not words or text.startswith(BULLET) or len(words) > 16:
         return False
+    if re.match(r"[^:]{1,25}:\s+\S", text) and not _NUMBERED_HEADING.match(text):
+        return False
+    if _GRADED_SECTION.search(text) or (text.endswith("?") and len(words) <= 6):
+        return True  # "… children in care: good", "What needs to improve?"
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 20:
         return True
@@ -87,42 +95,67 @@ def _units(text: str, max_words: int) -> list[_Unit]:
     for start, end in _paragraph_spans(text):
         words = len(text[start:end].split())
         if words <= max_words:
-            units.append(_Unit(start, end, words, heading=is_heading(text[start:end])))
+            units.append(_Unit(start, end, words, heading=is_heading(text[start:end]),
+                               decision=bool(_OPENS_DECISION.match(text[start:end]))))
         else:
             units.extend(_windows(text, start, end, max_words))
     return units
 
 
-def chunk_document(doc: Document, *, max_words: int = 150) -> list[Chunk]:
+def _groups(text: str, max_words: int, heading: str | None) -> tuple[list[tuple[list[_Unit], str | None]], str | None]:
+    """Units packed into passages, each with the heading in force where it starts (`heading` is
+    the one in force at the top of the page), and the heading in force at the end of the page."""
+    groups: list[tuple[list[_Unit], str | None]] = []
+    group_heading = heading
+    group: list[_Unit] = []
+    for unit in _units(text, max_words):
+        words_so_far = sum(u.words for u in group)
+        if ((unit.heading or unit.decision) and group and not all(u.heading for u in group)) or unit.window \
+                or (group and group[-1].window) or words_so_far + unit.words > max_words:
+            groups.append((group, group_heading))  # a new heading starts a new passage: items never mix
+            group = []
+        if unit.heading:
+            heading = text[unit.start:unit.end]
+        if not group:
+            group_heading = heading
+        group.append(unit)
+    if group:
+        groups.append((group, group_heading))
+    return [(g, h) for g, h in groups if g], heading
+
+
+def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: int, min_words: int = 25):
+    """A fragment of a few words (a title split over two lines, a label) joins the passage after it,
+    unless that one opens a numbered agenda item: alone it matches every question about its record."""
+    merged: list[tuple[list[_Unit], str | None]] = []
+    for group, heading in groups:
+        if merged:
+            previous, previous_heading = merged[-1]
+            words = sum(u.words for u in previous)
+            opens_item = group[0].heading and bool(_NUMBERED_HEADING.match(heading or ""))
+            if words < min_words and not any(u.window for u in previous + group) and not opens_item \
+                    and words + sum(u.words for u in group) <= max_words:
+                merged[-1] = (previous + group, previous_heading or heading)
+                continue
+        merged.append((group, heading))
+    return merged
+
+
+def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
+    """Passages of at most `max_words`. Heading-only and word-less passages are skipped, unless
+    that would leave a record with nothing at all (a list page of titles): then they are kept."""
     chunks: list[Chunk] = []
+    prefix = f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}"
+    heading = None  # a section runs on over the page break
     for page in doc.pages:
         text = page.text
-        heading: str | None = None
-        group: list[_Unit] = []
-        group_heading: str | None = None
-
-        def flush() -> None:
-            start, end = (group[0].start, group[-1].end) if group else (0, 0)
-            # A lone "Supporting documents:" label, or a contents page's dot leaders, says nothing.
-            if group and not (all(u.heading for u in group) and sum(u.words for u in group) < 8) \
-                    and len(_WORD.findall(text[start:end])) >= 5:
-                chunks.append(Chunk(
-                    chunk_id=f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}p{page.number}:{start}",
-                    doc_id=doc.doc_id, source=doc.source, page=page.number, start=start, end=end,
-                    heading=group_heading, text=text[start:end], meta=doc.meta))
-            group.clear()
-
-        for unit in _units(text, max_words):
-            words_so_far = sum(u.words for u in group)
-            only_headings = all(u.heading for u in group)
-            if unit.heading and group and not only_headings:
-                flush()  # a new heading starts a new passage: items are never mixed
-            elif unit.window or (group and group[-1].window) or words_so_far + unit.words > max_words:
-                flush()
-            if unit.heading:
-                heading = text[unit.start:unit.end]
-            if not group:
-                group_heading = heading
-            group.append(unit)
-        flush()
-    return chunks
+        groups, heading = _groups(text, max_words, heading)
+        for group, group_heading in _merge_fragments(groups, max_words):
+            start, end = group[0].start, group[-1].end
+            # Headings alone, or a contents page's dot leaders, say nothing worth retrieving.
+            if skip_empty and (all(u.heading for u in group) or len(_WORD.findall(text[start:end])) < 5):
+                continue
+            chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
+                                page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
+                                meta=doc.meta))
+    return chunks if chunks or not skip_empty else chunk_document(doc, max_words=max_words, skip_empty=False)

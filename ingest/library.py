@@ -1,23 +1,42 @@
-"""A store on disk: the Chroma passages, the manifest of ingested files and the lexical index,
-kept in step. Layout: STORE/chroma, STORE/manifest.json, STORE/lexical."""
+"""A store: the Chroma passages, the manifest of ingested files and the lexical index, kept in step.
+
+Embedded (the default), all on disk: STORE/chroma, STORE/manifest.json, STORE/lexical.
+With a Chroma server (`chroma_url`), what instances must agree on lives in the server: the passages
+and the manifest (collection clerk_manifest). The BM25 index is each instance's own cache, rebuilt
+from the server's passages whenever the shared revision moves: STORE/servers/HOST_PORT/lexical.
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .lexical import LexicalIndex, boilerplate_ids
 from .manifest import Manifest
 from .store import Store
 
 
+def _server_folder(url: str) -> str:
+    """A folder name per server, so one --store folder can cache indexes for several servers."""
+    parsed = urlparse(url)
+    return re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parsed.hostname}_{parsed.port or 8000}{parsed.path}").strip("_")
+
+
 class Library:
     def __init__(self, root: Path, *, model_name: str, dimension: int, chroma_url: str | None = None):
         self.root = Path(root)
+        self.chroma_url = chroma_url
         self.store = Store(self.root / "chroma", model_name=model_name, dimension=dimension, url=chroma_url)
-        self.manifest = Manifest.load(self.root / "manifest.json")
+        if chroma_url:
+            self.manifest = Manifest.open_shared(self.store.shared_manifest())
+        else:
+            self.manifest = Manifest.load(self.root / "manifest.json")
         self._lexical: LexicalIndex | None = None
 
     @property
     def lexical_dir(self) -> Path:
+        if self.chroma_url:
+            return self.root / "servers" / _server_folder(self.chroma_url) / "lexical"
         return self.root / "lexical"
 
     def lexical(self) -> LexicalIndex:
@@ -30,14 +49,18 @@ class Library:
         return self._lexical
 
     def rebuild_lexical(self) -> LexicalIndex:
+        # Stamped with the revision read before the passages. With a server, another instance may be
+        # storing passages meanwhile; it moves the revision only after they are stored, so an index
+        # read in the middle of that is rebuilt at the next question, never kept.
+        revision = self.manifest.revision
         chunks = list(self.store.iter_chunks())
-        index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks],
-                                   self.manifest.revision,
+        index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks], revision,
                                    boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]))
         index.save(self.lexical_dir)
         self._lexical = index
         return index
 
     def reload_manifest(self) -> None:
-        """Pick up an ingest done by another process (the CLI while the app runs)."""
-        self.manifest = Manifest.load(self.manifest.path)
+        """Pick up an ingest done by another process (the CLI while the app runs) or, with a
+        Chroma server, by another instance."""
+        self.manifest = self.manifest.reload()

@@ -1,15 +1,19 @@
 """Which files are in the store, by content hash: what makes re-ingesting idempotent.
 
-Written only after a document's chunks are stored, and atomically (temp file, then rename),
-so an ingest killed at any point leaves a manifest that never claims chunks it does not have.
+Written only after a document's chunks are stored, and all at once, so an ingest killed at any
+point leaves a manifest that never claims chunks it does not have. Beside an embedded store it is
+a JSON file (temp file, then rename). With a Chroma server it lives in that server (`SharedRecords`,
+implemented in ingest/store.py), because every instance sharing the server must see the same one.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 
 @dataclass
@@ -21,11 +25,26 @@ class ManifestEntry:
     warnings: list[str] = field(default_factory=list)
 
 
+class SharedRecords(Protocol):
+    """A manifest kept where several instances see it. `write` stores entries (None: removed)
+    and the revision in one step."""
+
+    def read_revision(self) -> int: ...
+
+    def read_entries(self) -> dict[str, dict]: ...
+
+    def write(self, changes: dict[str, dict | None], revision: int) -> None: ...
+
+
 @dataclass
 class Manifest:
-    path: Path
+    path: Path | None  # the JSON file; None when the manifest is `shared`
     documents: dict[str, ManifestEntry] = field(default_factory=dict)  # keyed by source path
     revision: int = 0  # bumped on every change, so the lexical index knows when it is stale
+    shared: SharedRecords | None = None
+    # What `shared` held at the last read or write, to send only changes: entries are replaced
+    # whole, never edited in place, so identity tells what changed.
+    _saved: dict[str, ManifestEntry] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -35,7 +54,25 @@ class Manifest:
         docs = {src: ManifestEntry(**entry) for src, entry in data.get("documents", {}).items()}
         return cls(path, docs, int(data.get("revision", 0)))
 
+    @classmethod
+    def open_shared(cls, shared: SharedRecords) -> "Manifest":
+        revision = shared.read_revision()  # first: entries read after it are at least as new
+        docs = {src: ManifestEntry(**entry) for src, entry in shared.read_entries().items()}
+        return cls(None, docs, revision, shared, dict(docs))
+
+    def reload(self) -> "Manifest":
+        """The manifest as stored now. A shared one is read again only when its revision moved,
+        because every question asks and a whole read costs a request per 2,000 sources."""
+        if self.shared is None:
+            return Manifest.load(self.path)
+        if self.shared.read_revision() == self.revision:
+            return self
+        return Manifest.open_shared(self.shared)
+
     def save(self) -> None:
+        if self.shared is not None:
+            self._save_shared()
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"revision": self.revision, "documents": {s: asdict(e) for s, e in sorted(self.documents.items())}}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".tmp")
@@ -44,3 +81,14 @@ class Manifest:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
+
+    def _save_shared(self) -> None:
+        # Only this instance's changes: a whole rewrite would undo what another instance wrote since.
+        changes: dict[str, dict | None] = {s: asdict(e) for s, e in self.documents.items() if self._saved.get(s) is not e}
+        changes.update({s: None for s in self._saved.keys() - self.documents.keys()})
+        # Revisions are only ever compared for equality. Two instances counting up from the same
+        # number would both write N+1 and a reader could miss the second change; a nanosecond
+        # clock reading (never below this instance's last) does not collide.
+        self.revision = max(self.revision, time.time_ns())
+        self.shared.write(changes, self.revision)
+        self._saved = dict(self.documents)

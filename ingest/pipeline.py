@@ -119,6 +119,7 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
     started = time.perf_counter()
     files, outcomes = discover(paths)
     report = IngestReport(outcomes=outcomes)
+    library.reload_manifest()  # another process or instance may have ingested since this one opened
     manifest = library.manifest
     pending: list[tuple[Document, list[Chunk], list[str], str]] = []
 

@@ -2,6 +2,8 @@
 column-shaped results become `Hit`s here and nowhere else."""
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -11,6 +13,7 @@ from .errors import StoreMismatchError
 from .records import Chunk, Hit, RecordMeta
 
 COLLECTION = "clerk_passages"
+MANIFEST_COLLECTION = "clerk_manifest"  # server mode only: see SharedManifestRecords
 _ADD_BATCH = 4000  # Chroma refuses add batches above 5,461
 _META_FIELDS = tuple(RecordMeta.__dataclass_fields__)
 
@@ -60,6 +63,10 @@ class Store:
     def count(self) -> int:
         return self._col.count()
 
+    def shared_manifest(self) -> "SharedManifestRecords":
+        """The manifest's records in this Chroma server, for instances that share it (server mode)."""
+        return SharedManifestRecords(self._client)
+
     def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         for i in range(0, len(chunks), _ADD_BATCH):
             batch = chunks[i:i + _ADD_BATCH]
@@ -104,3 +111,53 @@ class Store:
             for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"]):
                 yield _chunk_from(cid, text, meta)
             offset += len(result["ids"])
+
+
+_REVISION_ID = "~revision"  # no source (an absolute path) looks like this
+_PAGE = 2000
+
+
+def _dummy_vector(record_id: str) -> list[float]:
+    # Chroma insists on an embedding per record. One number, and a different one per record,
+    # because an HNSW graph of thousands of identical points is slow to build.
+    return [int(hashlib.sha1(record_id.encode("utf-8")).hexdigest()[:8], 16) / 2 ** 32]
+
+
+class SharedManifestRecords:
+    """The manifest kept in the Chroma server, so that every instance sharing the server agrees
+    on what is ingested. One record per source whose metadata holds its entry as JSON ("" once
+    removed: a tombstone, so a removal is an upsert like any other change), and one record
+    holding the revision. Chroma writes the records of one request with a single SQLite INSERT,
+    so entries and the revision that covers them appear together or not at all."""
+
+    def __init__(self, client):
+        self._col = client.get_or_create_collection(
+            MANIFEST_COLLECTION, embedding_function=None,
+            metadata={"about": "Clerk: files ingested into clerk_passages, by content hash"})
+
+    def read_revision(self) -> int:
+        got = self._col.get(ids=[_REVISION_ID], include=["metadatas"])
+        return int(got["metadatas"][0]["revision"]) if got["ids"] else 0
+
+    def read_entries(self) -> dict[str, dict]:
+        entries: dict[str, dict] = {}
+        offset = 0
+        while True:
+            got = self._col.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return entries
+            for record_id, meta in zip(got["ids"], got["metadatas"]):
+                if record_id != _REVISION_ID and (meta or {}).get("entry"):
+                    entries[record_id] = json.loads(meta["entry"])
+            offset += len(got["ids"])
+
+    def write(self, changes: dict[str, dict | None], revision: int) -> None:
+        """Store changed entries (None: removed) and the new revision. One request up to
+        _ADD_BATCH records (an ingest batch is far smaller); beyond that the revision goes last."""
+        ids = [*changes, _REVISION_ID]
+        metadatas = [{"entry": json.dumps(entry, ensure_ascii=False) if entry else ""} for entry in changes.values()]
+        metadatas.append({"revision": revision})
+        for i in range(0, len(ids), _ADD_BATCH):
+            batch = ids[i:i + _ADD_BATCH]
+            self._col.upsert(ids=batch, embeddings=[_dummy_vector(r) for r in batch],
+                             metadatas=metadatas[i:i + _ADD_BATCH])

@@ -80,7 +80,7 @@ def collapse(text: str) -> str:
 
 _ABBREVIATIONS = {
     "no", "nos", "cllr", "cllrs", "mr", "mrs", "ms", "dr", "st", "res", "ord", "e.g", "i.e", "eg", "ie",
-    "etc", "approx", "para", "paras", "ref", "vol", "cf", "inc", "ltd", "co", "rev", "prof", "sec", "fig",
+    "etc", "incl", "approx", "para", "paras", "ref", "vol", "cf", "inc", "ltd", "co", "rev", "prof", "sec", "fig",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "hon", "op", "cit",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9£•])")
@@ -93,7 +93,7 @@ def sentences(paragraph: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(paragraph):
         before = paragraph[start:match.start()].rstrip("\"”’)")
         last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-        token = last_word.rstrip(".").lower()
+        token = last_word.strip("(\"'“‘[").rstrip(".").lower()
         # "No. 5", "Cllr. Smith", initials ("J. Smith") and list numbers ("1.") are not sentence ends.
         if token in _ABBREVIATIONS or len(token) == 1 or (token.isdigit() and len(before.split()) == 1):
             continue

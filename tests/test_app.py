@@ -25,11 +25,16 @@ def test_question_gets_a_cited_answer(app):
     assert not app.exception
     app.chat_input[0].set_value("What was resolved about care leavers?").run()
     assert not app.exception
+    import re
+
     answer = app.chat_message[1].markdown[0].value
-    assert "**[1]**" in answer or "**[2]**" in answer
-    sources = [e.label for e in app.expander]
-    assert sources and sources[0].startswith("[1] ")
-    assert any("care leaver" in e.markdown[0].value.lower() for e in app.expander)
+    markers = {int(n) for n in re.findall(r"\*\*\[(\d+)\]\*\*", answer)}
+    assert markers
+    cards = {int(re.match(r"\[(\d+)\]", e.label).group(1)): e for e in app.expander}
+    assert markers <= set(cards)  # every marker has its source card
+    for n in markers:  # whose supporting sentence is shown in bold
+        assert "**" in cards[n].markdown[0].value
+    assert any("care leaver" in cards[n].markdown[0].value.lower() for n in markers)
 
 
 def test_empty_store_and_bad_question_are_explained(app):

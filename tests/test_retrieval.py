@@ -3,7 +3,8 @@ from ingest.lexical import boilerplate_ids
 from ingest.records import Chunk, Hit, RecordMeta
 
 from assistant.query import analyse, expand, load_vocabulary
-from assistant.retrieval import collapse_duplicates, records_decision
+from assistant.retrieval import collapse_duplicates
+from ingest.decisions import records_decision
 
 
 def _hit(cid, text, date=None, council=None):
@@ -55,3 +56,20 @@ def test_full_mode_prefers_the_council_named(demo_store, embedder):
     hits = assistant.retriever.search("What did Eastbridge decide about care leavers' council tax?", 3, mode="full")
     assert hits[0].chunk.meta.council == "Eastbridge County Council"
     assert "council tax" in hits[0].chunk.text.lower()
+
+
+def test_citation_checks_catch_missing_sources_and_misquotes(demo_store, embedder):
+    from dataclasses import replace
+
+    from assistant.citations import problems
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    answer = assistant.ask("What did Little Ashby decide about the play area?")
+    assert not answer.abstained and problems(answer) == []
+    assert all(c.cited == (f"[{c.n}]" in answer.text) for c in answer.citations)
+    bad_marker = replace(answer, text=answer.text + "\nSomething unsupported. [9]")
+    assert "[9] cites a source that is not listed" in problems(bad_marker)
+    misquote = replace(answer, text=answer.text.replace("play", "playing", 1))
+    assert any("does not contain" in p for p in problems(misquote))
