@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ingest.decisions import records_decision
-from ingest.embed import Embedder
+from ingest.embed import CrossEncoderReranker, Embedder
 from ingest.library import Library
 from ingest.records import Hit
 from ingest.text import collapse
@@ -30,6 +30,8 @@ class Retriever:
     library: Library
     embedder: Embedder
     vocabulary: tuple[tuple[str, ...], ...] = field(default_factory=load_vocabulary)
+    reranker: CrossEncoderReranker | None = None  # CLERK_RERANKER: reorders the top of "full" results
+    rerank_depth: int = 20
 
     def search(self, query: str, k: int, mode: str = "full", depth: int = 50) -> list[Hit]:
         if mode not in MODES:
@@ -55,7 +57,12 @@ class Retriever:
             pool = self._hits_for(_fuse(rankings, 3 * depth), known)
             rankings += hint_rankings(hints, pool)
             known.update({h.chunk.chunk_id: h for h in pool})
-            return collapse_duplicates(self._hits_for(_fuse(rankings, 2 * k), known))[:k]
+            fused = collapse_duplicates(self._hits_for(_fuse(rankings, max(2 * k, self.rerank_depth)), known))
+            if self.reranker is not None:
+                top = fused[:self.rerank_depth]
+                scores = self.reranker.score(query, [h.chunk.indexed_text() for h in top])
+                fused = [Hit(top[i].chunk, float(scores[i])) for i in np.argsort(-scores, kind="stable")]
+            return fused[:k]
         return self._hits_for(_fuse(rankings, k), known)
 
     def _dense(self, query: str, depth: int) -> list[Hit]:

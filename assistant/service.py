@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ingest.embed import Embedder, load_embedder
+from ingest.embed import Embedder, load_embedder, load_reranker
 from ingest.lexical import tokenize
 from ingest.library import Library
 from ingest.pipeline import IngestReport, ingest_paths
@@ -16,7 +16,7 @@ from ingest.progress import Progress, no_progress
 
 from .answers import Answer
 from .compose import candidate_sentences, compose, sentence_relevance
-from .query import DECISION_QUESTION
+from .query import DECISION_QUESTION, load_vocabulary
 from .retrieval import Retriever
 from .settings import Settings
 
@@ -63,7 +63,8 @@ class Assistant:
 
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.library, self.embedder)
+        reranker = load_reranker(self.settings.reranker) if self.settings.reranker else None
+        return Retriever(self.library, self.embedder, load_vocabulary(self.settings.vocabulary), reranker)
 
     def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress,
                jsonl_mapping: dict[str, str] | None = None) -> IngestReport:

@@ -25,6 +25,8 @@ class Settings:
     abstain_threshold: float = 0.51
     max_question_chars: int = 2000
     answer_sentences: int = 4
+    reranker: str | None = None  # a local cross-encoder directory; off by default
+    vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -34,6 +36,8 @@ class Settings:
         "threads": "CLERK_THREADS",
         "abstain_threshold": "CLERK_ABSTAIN_THRESHOLD",
         "max_question_chars": "CLERK_MAX_QUESTION_CHARS",
+        "vocabulary": "CLERK_VOCABULARY",
+        "reranker": "CLERK_RERANKER",
     }
 
     @classmethod

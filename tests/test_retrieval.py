@@ -73,3 +73,12 @@ def test_citation_checks_catch_missing_sources_and_misquotes(demo_store, embedde
     assert "[9] cites a source that is not listed" in problems(bad_marker)
     misquote = replace(answer, text=answer.text.replace("play", "playing", 1))
     assert any("does not contain" in p for p in problems(misquote))
+
+
+def test_users_extend_the_vocabulary_with_their_own_file(tmp_path):
+    extra = tmp_path / "more.tsv"
+    extra.write_text("# ours\nYOT\tyouth offending team; youth justice\n", encoding="utf-8")
+    vocabulary = load_vocabulary(str(extra))
+    assert "youth offending team" in expand("What did the YOT report?", vocabulary)
+    assert "YOT" in expand("How is the youth justice service doing?", vocabulary)
+    assert "children in care" in expand("LAC numbers", vocabulary)  # the packaged terms still apply
