@@ -4,7 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.answers import Answer
-from assistant.present import answer_markdown, citation_heading, citation_markdown, escape_markdown
+from assistant.present import (answer_markdown, citation_heading, citation_markdown, citation_sections,
+                               escape_markdown)
 from assistant.service import Assistant, QuestionError
 from assistant.settings import Settings
 
@@ -20,13 +21,8 @@ def show_answer(answer: Answer) -> None:
     if answer.standalone_question:
         st.caption("Searched for: " + escape_markdown(answer.standalone_question))
     st.markdown(answer_markdown(answer))
-    cited = [c for c in answer.citations if c.cited]
-    further = [c for c in answer.citations if not c.cited]
-    sections = [("Closest matches (not an answer)", further)] if answer.abstained else \
-        [("Sources", cited), ("Further reading", further)]
-    for title, citations in sections:
-        if citations:
-            st.markdown(f"**{title}**")
+    for title, citations in citation_sections(answer):
+        st.markdown(f"**{title}**")
         for citation in citations:
             with st.expander(citation_heading(citation), expanded=False):
                 st.markdown(citation_markdown(citation))

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .present import citation_sections
 from .settings import Settings
 
 
@@ -72,13 +73,8 @@ def _print_answer(answer) -> None:
     if answer.standalone_question:
         print(f"(searched for: {answer.standalone_question})\n")
     print(answer.text)
-    cited = [c for c in answer.citations if c.cited]
-    further = [c for c in answer.citations if not c.cited]
-    sections = [("Closest matches (not an answer)", further)] if answer.abstained else \
-        [("Sources", cited), ("Further reading", further)]
-    for title, citations in sections:
-        if citations:
-            print(f"\n{title}:")
+    for title, citations in citation_sections(answer):
+        print(f"\n{title}:")
         for c in citations:
             print(f"[{c.n}] {c.label()}")
             quote = c.supporting or c.text
@@ -149,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _ablation_table(summaries: dict[str, dict], k: int) -> str:
     columns = ["recall@1", "recall@5", "recall@10", "mrr@10", "answered_when_answerable",
-               "abstained_when_unanswerable", "latency_p50_ms", "latency_p95_ms"]
+               "abstained_when_unanswerable", "citation_validity", "latency_p50_ms", "latency_p95_ms"]
     lines = [f"| mode (k={k}) | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for mode, summary in summaries.items():
         lines.append(f"| {mode} | " + " | ".join(str(summary.get(c)) for c in columns) + " |")

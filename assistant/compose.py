@@ -50,13 +50,19 @@ def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, over
     return similarity + 0.2 * overlap + rank_prior + decided
 
 
+def human_date(iso: str) -> str:
+    """"2021-06-08" -> "8 June 2021"."""
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def _lead_in(citation: Citation) -> str:
-    """"At BCP Council's Children's Services Overview and Scrutiny Committee on 2021-06-08 (item 11): "."""
+    """"At BCP Council's Children's Services Overview and Scrutiny Committee on 8 June 2021 (item 11): "."""
     who = " ".join(p for p in (f"{citation.council}’s" if citation.council and citation.committee else citation.council,
                                citation.committee) if p)
     if not who:
         return ""
-    when = f" on {citation.meeting_date}" if citation.meeting_date else ""
+    when = f" on {human_date(citation.meeting_date)}" if citation.meeting_date else ""
     item = f" (item {citation.item})" if citation.item else ""
     return f"At {who}{when}{item}: " if citation.kind in ("minutes", "decision") else f"{who}{when}: "
 
@@ -84,7 +90,7 @@ def key_terms(question: str) -> set[str]:
 def _said_of(hit: Hit) -> str:
     """What a passage says, with what its record says of it (council, body, title, meeting date)."""
     date = hit.chunk.meta.meeting_date
-    when = datetime.date.fromisoformat(date).strftime("%d %B %Y") if date else ""
+    when = human_date(date) if date else ""
     return f"{hit.chunk.indexed_text()} {when}".lower()
 
 

@@ -24,7 +24,8 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def citation_heading(citation: Citation) -> str:
-    return f"[{citation.n}] {citation.label()}"
+    """An expander label: Streamlit renders labels as Markdown, so the record's metadata is escaped."""
+    return f"[{citation.n}] " + escape_markdown(citation.label())
 
 
 def citation_markdown(citation: Citation) -> str:
@@ -34,3 +35,12 @@ def citation_markdown(citation: Citation) -> str:
         before, _, after = text.partition(citation.supporting)
         return escape_markdown(before) + "**" + escape_markdown(citation.supporting) + "**" + escape_markdown(after)
     return escape_markdown(text)
+
+
+def citation_sections(answer: Answer) -> list[tuple[str, list[Citation]]]:
+    """Sources the answer rests on, then further reading; or, when it abstains, closest matches."""
+    cited = [c for c in answer.citations if c.cited]
+    further = [c for c in answer.citations if not c.cited]
+    if answer.abstained:
+        return [("Closest matches (not an answer)", further)] if further else []
+    return [(title, group) for title, group in (("Sources", cited), ("Further reading", further)) if group]

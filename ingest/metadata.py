@@ -51,8 +51,7 @@ def _strip_noise(name: str) -> str:
 def infer_council(head: str) -> str | None:
     la = _OFSTED_LA.search(head)
     if la:
-        name = _strip_noise(la.group(1))
-        return name if "council" in name.lower() else name
+        return _strip_noise(la.group(1))
     of_the = _COUNCIL_OF_THE.search(head)
     if of_the:
         return f"{of_the.group(2)} {of_the.group(1).title()} Council"

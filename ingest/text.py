@@ -32,11 +32,11 @@ def starts_block(line: str) -> bool:
     return stripped.startswith(BULLET) or bool(_LIST_MARKER.match(stripped))
 
 
-def paragraphs(text: str, *, unwrap: bool = True) -> list[str]:
+def paragraphs(text: str) -> list[str]:
     """Split text into paragraphs at blank lines, bullets and list markers.
 
-    With `unwrap`, single line breaks inside a paragraph are hard wraps and become spaces;
-    a hyphen at a line end is kept and joined ("longer-\\nterm" -> "longer-term").
+    Single line breaks inside a paragraph are hard wraps and become spaces; a hyphen at a line
+    end is kept and joined ("longer-\\nterm" -> "longer-term").
     """
     out: list[str] = []
     current: list[str] = []
@@ -45,7 +45,7 @@ def paragraphs(text: str, *, unwrap: bool = True) -> list[str]:
         if current:
             joined = current[0]
             for line in current[1:]:
-                joined += line if (unwrap and joined.endswith("-") and not joined.endswith(" -")) else (" " if unwrap else "\n") + line
+                joined += line if joined.endswith("-") and not joined.endswith(" -") else " " + line
             joined = re.sub(r"[ ]{2,}", " ", joined).strip()
             if joined:
                 out.append(joined)
@@ -56,11 +56,9 @@ def paragraphs(text: str, *, unwrap: bool = True) -> list[str]:
         if not line:
             flush()
             continue
-        if starts_block(line) or not unwrap:
+        if starts_block(line):
             flush()
         current.append(line)
-        if not unwrap:
-            flush()
     flush()
     return out
 

@@ -1,0 +1,29 @@
+"""Document text is untrusted: what the app renders must show it literally, never interpret it."""
+from assistant.answers import Answer, Citation
+from assistant.present import answer_markdown, citation_heading, citation_markdown, citation_sections
+
+EVIL = 'RESOLVED: That <script>alert(1)</script> and <img src=x onerror="alert(2)"> [click](http://x.test) be noted.'
+
+
+def _citation(n, cited=True, supporting=None):
+    return Citation(n=n, source="/r/evil<b>.txt", page=1, chunk_id=f"c{n}", text=EVIL, score=1.0,
+                    council="**Bold** Council", committee=None, meeting_date=None, item=None, kind=None,
+                    supporting=supporting, cited=cited)
+
+
+def test_html_and_markdown_in_records_are_escaped():
+    answer = Answer("q", EVIL + " [1]", abstained=False, citations=(_citation(1, supporting=EVIL), _citation(2, False)))
+    rendered = answer_markdown(answer) + citation_markdown(answer.citations[0]) + citation_heading(answer.citations[0])
+    import re
+
+    assert not re.search(r"(?<!\\)[<>\[\]()*]", rendered.replace("**", "").replace("[1]", ""))  # all escaped
+    assert "\\<script\\>" in rendered and "\\[click\\]\\(http://x\\.test\\)" in rendered
+    assert "\\*\\*Bold\\*\\* Council" in citation_heading(answer.citations[0])
+    assert answer_markdown(answer).endswith("**[1]**")  # our own marker stays a marker
+
+
+def test_sources_then_further_reading_or_closest_matches():
+    answer = Answer("q", "x [1]", abstained=False, citations=(_citation(1), _citation(2, cited=False)))
+    assert [(t, [c.n for c in cs]) for t, cs in citation_sections(answer)] == [("Sources", [1]), ("Further reading", [2])]
+    silent = Answer("q", "no", abstained=True, citations=(_citation(1, cited=False),))
+    assert [t for t, _ in citation_sections(silent)] == ["Closest matches (not an answer)"]
