@@ -131,11 +131,12 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     citations = tuple(Citation.from_hit(n, hit, supporting.get(n - 1), cited=(n - 1) in supporting)
                       for n, hit in enumerate(hits, start=1))
 
-    parts: list[str] = []
-    introduced: set[int] = set()
+    # Grouped by meeting: each meeting is introduced once, before the first sentence quoted from it.
+    by_meeting: dict[str, list[Candidate]] = {}
     for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):
-        citation = citations[candidate.hit_index]
-        lead = "" if candidate.hit_index in introduced else _lead_in(citation)
-        introduced.add(candidate.hit_index)
-        parts.append(f"{lead}{candidate.text} [{citation.n}]")
+        by_meeting.setdefault(_lead_in(citations[candidate.hit_index]), []).append(candidate)
+    parts: list[str] = []
+    for lead, group in by_meeting.items():
+        for i, candidate in enumerate(group):
+            parts.append(f"{lead if i == 0 else ''}{candidate.text} [{citations[candidate.hit_index].n}]")
     return Answer(question, "\n".join(parts), abstained=False, citations=citations)
