@@ -24,6 +24,7 @@ class Citation:
     heading: str | None = None
     supporting: str | None = None  # the sentence of `text` the answer quotes, for highlighting
     cited: bool = False  # False: listed as further reading, no sentence of the answer rests on it
+    minute: str | None = None
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, supporting: str | None = None, cited: bool = False) -> "Citation":
@@ -31,7 +32,7 @@ class Citation:
         return cls(n=n, source=chunk.source, page=chunk.page, chunk_id=chunk.chunk_id, text=chunk.text,
                    score=round(float(hit.score), 4), council=meta.council, committee=meta.committee,
                    meeting_date=meta.meeting_date, item=meta.item, kind=meta.kind, title=meta.title,
-                   heading=chunk.heading, supporting=supporting, cited=cited)
+                   heading=chunk.heading, supporting=supporting, cited=cited, minute=meta.minute)
 
     @property
     def file_name(self) -> str:
@@ -39,8 +40,8 @@ class Citation:
 
     def label(self) -> str:
         """"BCP Council · Children's Services Overview and Scrutiny Committee · 2021-06-08 · item 11 · p. 1"."""
-        parts = [self.council, self.committee, self.meeting_date, f"item {self.item}" if self.item else None,
-                 self.title if not self.item else None, f"p. {self.page}"]
+        parts = [self.council, self.committee, self.meeting_date, f"minute {self.minute}" if self.minute else None,
+                 f"item {self.item}" if self.item else None, self.title if not self.item else None, f"p. {self.page}"]
         return " · ".join(p for p in parts if p) + f" — {self.file_name}"
 
 

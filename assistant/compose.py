@@ -63,7 +63,9 @@ def _lead_in(citation: Citation) -> str:
     if not who:
         return ""
     when = f" on {human_date(citation.meeting_date)}" if citation.meeting_date else ""
-    item = f" (item {citation.item})" if citation.item else ""
+    numbers = ", ".join(p for p in (f"minute {citation.minute}" if citation.minute else None,
+                                    f"item {citation.item}" if citation.item else None) if p)
+    item = f" ({numbers})" if numbers else ""
     return f"At {who}{when}{item}: " if citation.kind in ("minutes", "decision") else f"{who}{when}: "
 
 

@@ -6,9 +6,9 @@ so passages stay under `max_words`, cut at paragraph and then sentence boundarie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .records import Chunk, Document
+from .records import Chunk, Document, RecordMeta
 from .text import BULLET, sentences
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -141,21 +141,45 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
     return merged
 
 
+# "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "24/45 Church Meadow play area", "1/16 Public Comments"
+_MINUTE_HEADING = re.compile(r"^(?:Minute\s+)?(\d{1,4}(?:/\d{1,4})?)\.?\s+\S")
+_AGENDA_ITEM = re.compile(r"\((?:Agenda\s+)?Item\s+(\d+[a-z]?)\)", re.I)
+
+
+def _numbers(heading: str | None) -> tuple[str | None, str | None] | None:
+    """(minute, agenda item) when a heading opens a numbered item, else None."""
+    minute = _MINUTE_HEADING.match(heading or "")
+    item = _AGENDA_ITEM.search(heading or "")
+    if not minute and not item:
+        return None
+    return (minute.group(1) if minute else None, item.group(1) if item else None)
+
+
+def _meta_for(meta: RecordMeta, numbers: tuple[str | None, str | None] | None) -> RecordMeta:
+    """A passage under a numbered minute cites that minute and its agenda item; a record that is
+    one item already (a ModernGov item page) keeps its own number."""
+    if not numbers or meta.item or meta.kind != "minutes":  # numbered paragraphs of reports are not minutes
+        return meta
+    return replace(meta, minute=numbers[0] or meta.minute, item=numbers[1] or meta.item)
+
+
 def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
     """Passages of at most `max_words`. Heading-only and word-less passages are skipped, unless
     that would leave a record with nothing at all (a list page of titles): then they are kept."""
     chunks: list[Chunk] = []
     prefix = f"{doc.doc_id}:{doc.part + ':' if doc.part else ''}"
     heading = None  # a section runs on over the page break
+    numbers = None  # the numbered item in force: sub-headings ("RESOLVED:") do not end it
     for page in doc.pages:
         text = page.text
         groups, heading = _groups(text, max_words, heading)
         for group, group_heading in _merge_fragments(groups, max_words):
+            numbers = _numbers(group_heading) or numbers
             start, end = group[0].start, group[-1].end
             # Headings alone, or a contents page's dot leaders, say nothing worth retrieving.
             if skip_empty and (all(u.heading for u in group) or len(_WORD.findall(text[start:end])) < 5):
                 continue
             chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                                 page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
-                                meta=doc.meta))
+                                meta=_meta_for(doc.meta, numbers)))
     return chunks if chunks or not skip_empty else chunk_document(doc, max_words=max_words, skip_empty=False)

@@ -19,9 +19,10 @@ class RecordMeta:
     council: str | None = None
     committee: str | None = None
     meeting_date: str | None = None  # ISO YYYY-MM-DD
-    item: str | None = None
+    item: str | None = None  # the agenda item number
     title: str | None = None
     kind: str | None = None
+    minute: str | None = None  # the minute number, where minutes number their items apart from the agenda
 
     @property
     def date_int(self) -> int | None:

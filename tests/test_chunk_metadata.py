@@ -65,3 +65,15 @@ def test_sidecar_fills_what_the_text_does_not_say(make_assistant):
     entry = assistant.library.manifest.documents[str(record.resolve())]
     assert entry.meta["council"] == "Little Ashby Parish Council"
     assert entry.meta["meeting_date"] == "2024-05-13"
+
+
+def test_passages_cite_their_minute_and_agenda_item():
+    pdf = CORPUS / "eastbridge_corporate-parenting-panel_2023-11-14_minutes.pdf"
+    chunks = chunk_document(_document(pdf))
+    offer = [c for c in chunks if "Local Offer 2024-26 be approved" in c.text]
+    assert offer and all((c.meta.minute, c.meta.item) == ("41", "5") for c in offer)
+    assert {(c.meta.minute, c.meta.item) for c in chunks if c.heading and c.heading.startswith("46. WORK")} == {("46", "10")}
+    parish = chunk_document(_document(CORPUS / "little-ashby-pc_2024-09-09_minutes.md"))
+    assert any(c.meta.minute == "24/46" for c in parish)
+    page = chunk_document(_document(CORPUS / "northmoor_cabinet_2024-02-13_item-9_care-leavers-council-tax.html"))
+    assert {c.meta.item for c in page} == {"9"} and {c.meta.minute for c in page} == {None}

@@ -1,0 +1,285 @@
+"""Query latency per retrieval mode on synthetic stores of 10k, 100k and 1M chunks built from the real ones.
+
+The real records are ingested once (or `--from-store` reuses a store), then their chunks are copied
+until each size is reached: copy r > 0 gets new ids, doc ids and sources, meeting dates moved back r
+weeks, a few words of its text swapped for other corpus words (so BM25 and the boilerplate filter are
+not degenerate), and its vector = the real vector + gaussian noise, re-normalised (no re-encoding).
+Council names are kept, so a council filter keeps the same share of a synthetic store as of the real one.
+
+Each size runs in its own process, so its peak RSS is its own. Printed per size: build time (Chroma
+adds, BM25 rebuild), p50/p95 ms of `Retriever.search` per mode (the query's encoding included), Chroma
+dense query unfiltered against `where={"council": X}` (no encoding: vectors precomputed), and HNSW
+recall@10 of Chroma's dense top 10 against exact cosine (numpy) over the same vectors. Not a test.
+
+    .venv/bin/python benchmarks/query_latency.py --sizes 10000,100000 [--from-store DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import datetime
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_PATHS = ["seeds", "dev/ofsted", "dev/parish", "dev/us", "dev/moderngov", "dev/kent-items"]
+MODES = ("dense", "lexical", "hybrid", "full")
+BATCH = 4000  # Chroma refuses add batches above 5,461
+
+
+def percentile_ms(seconds: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(seconds) * 1000, q))
+
+
+def load_questions(limit: int) -> list[str]:
+    questions = []
+    for path in (CORPUS / "questions.jsonl", CORPUS / "dev" / "questions.jsonl"):
+        questions += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.strip()]
+    return questions[:limit]
+
+
+# ---------------------------------------------------------------- synthetic corpus
+
+def variant(chunk, copy: int, rnd: random.Random, vocab: list[str], swaps: int):
+    """Copy `copy` of a real chunk: new ids, a shifted date, `swaps` words substituted."""
+    if copy == 0:
+        return chunk
+    meta = chunk.meta
+    if meta.meeting_date:
+        shifted = datetime.date.fromisoformat(meta.meeting_date) - datetime.timedelta(weeks=copy)
+        meta = dataclasses.replace(meta, meeting_date=shifted.isoformat())
+    words = chunk.text.split(" ")
+    for _ in range(swaps):
+        words[rnd.randrange(len(words))] = rnd.choice(vocab)
+    return dataclasses.replace(chunk, chunk_id=f"{chunk.chunk_id}~{copy}", doc_id=f"{chunk.doc_id}~{copy}",
+                               source=f"{chunk.source}#copy{copy}", text=" ".join(words), meta=meta)
+
+
+def build(root: Path, chunks, vectors: np.ndarray, manifest, size: int, args, embedder):
+    """Write a synthetic store of `size` chunks at `root`; returns (Library, all vectors, timings)."""
+    from ingest.library import Library
+    from ingest.manifest import Manifest, ManifestEntry
+    from ingest.store import Store
+
+    rnd, rng = random.Random(args.seed), np.random.default_rng(args.seed)
+    vocab = sorted({w for c in chunks for w in re.findall(r"[A-Za-z]{4,}", c.text)})
+    store = Store(root / "chroma", model_name=embedder.name, dimension=embedder.dimension)
+    n_real = len(chunks)
+    all_vectors = np.empty((size, vectors.shape[1]), dtype=np.float32)
+    per_source: collections.Counter = collections.Counter()
+    started, add_seconds, written = time.perf_counter(), 0.0, 0
+    for start in range(0, size, BATCH):
+        index = np.arange(start, min(size, start + BATCH))
+        copies = index // n_real
+        batch = [variant(chunks[i % n_real], int(r), rnd, vocab, args.swaps) for i, r in zip(index, copies)]
+        vec = vectors[index % n_real] + rng.normal(0, args.noise, (len(index), vectors.shape[1])) * (copies > 0)[:, None]
+        vec = (vec / np.linalg.norm(vec, axis=1, keepdims=True)).astype(np.float32)
+        t0 = time.perf_counter()
+        store.add(batch, vec)
+        add_seconds += time.perf_counter() - t0
+        all_vectors[start:start + len(index)] = vec
+        per_source.update((c.source, c.doc_id) for c in batch)
+        written = start + len(index)
+        if time.perf_counter() - started > args.max_build_minutes * 60 and written < size:
+            print(f"  build stopped at {written:,} chunks: over --max-build-minutes {args.max_build_minutes}",
+                  flush=True)
+            break
+        if (start // BATCH) % 25 == 24:
+            print(f"  {written:,} chunks written, {time.perf_counter() - started:.0f} s", flush=True)
+
+    # A manifest that names every synthetic document, one revision past the real one.
+    synthetic = Manifest(root / "manifest.json", revision=manifest.revision + 1)
+    for (source, doc_id), count in per_source.items():
+        real = manifest.documents[source.split("#copy")[0]]
+        synthetic.documents[source] = ManifestEntry(doc_id, real.sha256, count, dict(real.meta))
+    synthetic.save()
+    library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
+    t0 = time.perf_counter()
+    library.rebuild_lexical()
+    lexical_seconds = time.perf_counter() - t0
+    timings = {"add_s": add_seconds, "lexical_s": lexical_seconds, "build_s": time.perf_counter() - started}
+    return library, all_vectors[:written], timings
+
+
+# ---------------------------------------------------------------- measuring
+
+def time_calls(fn, items, warm: int) -> list[float]:
+    for item in items[:warm]:
+        fn(item)
+    seconds = []
+    for item in items:
+        t0 = time.perf_counter()
+        fn(item)
+        seconds.append(time.perf_counter() - t0)
+    return seconds
+
+
+def measure_size(size: int, args) -> dict:
+    from ingest.embed import load_embedder
+    from ingest.library import Library
+    from assistant.retrieval import Retriever
+
+    embedder = load_embedder()
+    source = Library(args.from_store, model_name=embedder.name, dimension=embedder.dimension)
+    chunks = list(source.store.iter_chunks())
+    vectors = source.store.vectors([c.chunk_id for c in chunks])
+    root = Path(tempfile.mkdtemp(prefix=f"clerk-bench-{size}-", dir=args.work_dir))
+    try:
+        library, all_vectors, result = build(root, chunks, vectors, source.manifest, size, args, embedder)
+        reached = library.store.count()
+        # A fresh Library, as a new process would open it: it must take the saved BM25 index as current.
+        library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
+        t0 = time.perf_counter()
+        lexical_ids = len(library.lexical().ids)
+        result["lexical_open_s"] = time.perf_counter() - t0
+        assert reached == len(all_vectors) == lexical_ids, (reached, len(all_vectors), lexical_ids)
+        result.update(size=size, reached=reached, real_chunks=len(chunks),
+                      disk_mb=sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 2**20)
+
+        questions = load_questions(args.questions)
+        retriever = Retriever(library, embedder)
+        for mode in MODES:
+            seconds = time_calls(lambda q: retriever.search(q, args.k, mode=mode), questions, args.warm)
+            result[mode] = (percentile_ms(seconds, 50), percentile_ms(seconds, 95))
+
+        qvecs = embedder.encode(questions)
+        store = library.store
+        result["encode_ms"] = _p(time_calls(lambda q: embedder.encode([q]), questions, args.warm))[0]
+        result["count_ms"] = _p(time_calls(lambda _: store.count(), list(qvecs), args.warm))[0]
+        result["store_query"] = _p(time_calls(lambda v: store.query(v, args.k), list(qvecs), args.warm))
+        councils = collections.Counter(c.meta.council for c in chunks if c.meta.council)
+        for label, (council, n) in (("common", councils.most_common()[0]), ("rare", councils.most_common()[-1])):
+            seconds = time_calls(lambda v: store.query(v, args.k, where={"council": council}), list(qvecs), args.warm)
+            result[f"filtered_{label}"] = _p(seconds) + (council, n / len(chunks))
+
+        exact = all_vectors @ qvecs.T  # cosine: every vector is unit length
+        real_rows = {c.chunk_id: i for i, c in enumerate(chunks)}
+
+        def row_of(chunk_id: str) -> int:  # copy r of real row i was written at row r * n_real + i
+            base, _, copy = chunk_id.partition("~")
+            return int(copy or 0) * len(chunks) + real_rows[base]
+
+        recalls, tolerant = [], []
+        for j, v in enumerate(qvecs):
+            truth = np.argpartition(-exact[:, j], args.k)[:args.k]
+            got = [row_of(h.chunk.chunk_id) for h in store.query(v, args.k)]
+            recalls.append(len(set(truth) & set(got)) / args.k)
+            # Near-copies tie: also count a hit as right when its cosine is within 0.01 of the exact k-th best.
+            tolerant.append(float(np.mean(exact[got, j] >= exact[truth, j].min() - 0.01)) if got else 0.0)
+        result["recall"] = float(np.mean(recalls))
+        result["min_recall"] = float(np.min(recalls))
+        result["recall_tolerant"] = float(np.mean(tolerant))
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return result
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _p(seconds: list[float]) -> tuple[float, float]:
+    return percentile_ms(seconds, 50), percentile_ms(seconds, 95)
+
+
+# ---------------------------------------------------------------- driver
+
+def ensure_source(args) -> Path:
+    if args.from_store:
+        return args.from_store
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    store = Path(tempfile.mkdtemp(prefix="clerk-bench-src-", dir=args.work_dir))
+    print(f"ingesting the real records into {store} (no --from-store given)...", flush=True)
+    report = Assistant.open(Settings(store=store)).ingest([CORPUS / p for p in DEFAULT_PATHS])
+    print("  " + report.summary(), flush=True)
+    return store
+
+
+def print_tables(results: list[dict]) -> None:
+    print("\nretrieval latency, ms (p50 / p95), k=10, query encoding included")
+    print("| chunks | build s (Chroma add + BM25) | " + " | ".join(MODES) + " | peak RSS MB |")
+    print("|---|---|" + "---|" * len(MODES) + "---|")
+    for r in results:
+        cells = " | ".join(f"{r[m][0]:.0f} / {r[m][1]:.0f}" for m in MODES)
+        print(f"| {r['reached']:,} | {r['build_s']:.0f} ({r['add_s']:.0f} + {r['lexical_s']:.0f}) | {cells} "
+              f"| {r['peak_rss_mb']:.0f} |")
+    print("\nChroma dense query alone (vector given), ms p50 / p95, and recall@10 against exact cosine")
+    print("| chunks | unfiltered | council filter (common) | x | council filter (rare) | x | recall@10 (min) "
+          "| recall@10 within 0.01 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        u, c, s = r["store_query"], r["filtered_common"], r["filtered_rare"]
+        print(f"| {r['reached']:,} | {u[0]:.1f} / {u[1]:.1f} | {c[0]:.1f} / {c[1]:.1f} ({c[3]:.0%} of chunks) "
+              f"| {c[0] / u[0]:.1f} | {s[0]:.1f} / {s[1]:.1f} ({s[3]:.1%}) | {s[0] / u[0]:.1f} "
+              f"| {r['recall']:.3f} ({r['min_recall']:.1f}) | {r['recall_tolerant']:.3f} |")
+    for r in results:
+        print(f"{r['reached']:,}: store {r['disk_mb']:.0f} MB on disk; BM25 index open {r['lexical_open_s']:.1f} s; "
+              f"store.count() {r['count_ms']:.1f} ms; query encoding alone {r['encode_ms']:.0f} ms p50; "
+              f"filters: common={r['filtered_common'][2]!r}, rare={r['filtered_rare'][2]!r}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated chunk counts")
+    parser.add_argument("--from-store", type=Path, help="a store of the real records (else they are ingested)")
+    parser.add_argument("--questions", type=int, default=50, help="real questions timed per mode")
+    parser.add_argument("--warm", type=int, default=5, help="untimed queries first")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--noise", type=float, default=0.02, help="gaussian sigma per dimension on copies")
+    parser.add_argument("--swaps", type=int, default=3, help="words substituted in each copy's text")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--max-build-minutes", type=float, default=25.0)
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
+    parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # internal: the per-size child
+    args = parser.parse_args(argv)
+
+    if args.one_size:
+        print("RESULT " + json.dumps(measure_size(args.one_size, args)), flush=True)
+        return
+
+    args.from_store = ensure_source(args)
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        print(f"size {size:,}: building and measuring in a child process...", flush=True)
+        cmd = [sys.executable, __file__, "--one-size", str(size)] + _passthrough(args)
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        for line in child.stdout:
+            if line.startswith("RESULT "):
+                results.append(json.loads(line[7:]))
+                r = results[-1]
+                print(f"  built {r['reached']:,} chunks in {r['build_s']:.0f} s; "
+                      + ", ".join(f"{m} p50 {r[m][0]:.0f} ms" for m in MODES)
+                      + f"; recall@10 {r['recall']:.3f}; peak RSS {r['peak_rss_mb']:.0f} MB", flush=True)
+            else:
+                print(line, end="", flush=True)
+        if child.wait() != 0:
+            print(f"  size {size:,} failed (exit {child.returncode})", flush=True)
+    if results:
+        print_tables(results)
+
+
+def _passthrough(args) -> list[str]:
+    out = ["--from-store", str(args.from_store), "--work-dir", str(args.work_dir)]
+    for name in ("questions", "warm", "k", "noise", "swaps", "seed", "max_build_minutes"):
+        out += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    return out + (["--keep"] if args.keep else [])
+
+
+if __name__ == "__main__":
+    main()
