@@ -45,6 +45,7 @@ class Manifest:
     # What `shared` held at the last read or write, to send only changes: entries are replaced
     # whole, never edited in place, so identity tells what changed.
     _saved: dict[str, ManifestEntry] = field(default_factory=dict, repr=False, compare=False)
+    _stamp: tuple[int, int] | None = field(default=None, repr=False, compare=False)  # the file as last read
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -52,7 +53,7 @@ class Manifest:
             return cls(path)
         data = json.loads(path.read_text(encoding="utf-8"))
         docs = {src: ManifestEntry(**entry) for src, entry in data.get("documents", {}).items()}
-        return cls(path, docs, int(data.get("revision", 0)))
+        return cls(path, docs, int(data.get("revision", 0)), _stamp=_stamp(path))
 
     @classmethod
     def open_shared(cls, shared: SharedRecords) -> "Manifest":
@@ -61,10 +62,11 @@ class Manifest:
         return cls(None, docs, revision, shared, dict(docs))
 
     def reload(self) -> "Manifest":
-        """The manifest as stored now. A shared one is read again only when its revision moved,
-        because every question asks and a whole read costs a request per 2,000 sources."""
+        """The manifest as stored now, read again only when it changed, because every question
+        asks: a file when its modification time or size moved, a shared one when its revision did
+        (a whole read costs a request per 2,000 sources)."""
         if self.shared is None:
-            return Manifest.load(self.path)
+            return self if _stamp(self.path) == self._stamp else Manifest.load(self.path)
         if self.shared.read_revision() == self.revision:
             return self
         return Manifest.open_shared(self.shared)
@@ -81,6 +83,7 @@ class Manifest:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
+        self._stamp = _stamp(self.path)
 
     def _save_shared(self) -> None:
         # Only this instance's changes: a whole rewrite would undo what another instance wrote since.
@@ -92,3 +95,11 @@ class Manifest:
         self.revision = max(self.revision, time.time_ns())
         self.shared.write(changes, self.revision)
         self._saved = dict(self.documents)
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return info.st_mtime_ns, info.st_size
