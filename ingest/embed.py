@@ -57,12 +57,17 @@ def load_embedder(model: str = DEFAULT_MODEL, threads: int | None = None) -> Emb
 
 
 @lru_cache(maxsize=4)
-def _load(model: str, threads: int | None) -> Embedder:
-    # The hub must never be asked: in a locked-down network it hangs ~70 s and then fails.
+def _hub_off() -> None:
+    """Before any model loads: the hub must never be asked, because in a locked-down network it
+    hangs ~70 s and then fails; and no "Loading weights" bar on every start."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no "Loading weights" bar on every start
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _load(model: str, threads: int | None) -> Embedder:
+    _hub_off()
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -94,8 +99,7 @@ class CrossEncoderReranker:
 def load_reranker(path: str) -> CrossEncoderReranker:
     if not Path(path).expanduser().is_dir():
         raise ValueError(f"reranker {path!r} is not a local model directory (CLERK_RERANKER)")
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    _hub_off()
     from sentence_transformers import CrossEncoder
 
     return CrossEncoderReranker(path, CrossEncoder(str(Path(path).expanduser()), device="cpu"), threading.Lock())
