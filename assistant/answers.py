@@ -52,6 +52,7 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     standalone_question: str | None = None
+    filters: dict | None = None  # the filters the passages were drawn under (Filters.to_json), if any
 
     def to_json(self) -> dict:
         """The `clerk ask --json` contract: fields may be added, never removed."""
@@ -61,4 +62,27 @@ class Answer:
             "abstained": self.abstained,
             "standalone_question": self.standalone_question,
             "citations": [asdict(c) for c in self.citations],
+            "filters": self.filters,
         }
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    """One row of the precedent finder: a decision as recorded, with the citation to it."""
+
+    citation: Citation
+    effect: str
+    parts: tuple[str, ...]
+    actions: tuple[str, ...]
+    votes: str | None
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit) -> "DecisionEntry":
+        decision = hit.chunk.decision
+        return cls(Citation.from_hit(n, hit, cited=True), decision.effect, decision.parts, decision.actions,
+                   decision.votes)
+
+    def to_json(self) -> dict:
+        """A citation as in `ask --json`, plus what the decision did."""
+        return {**asdict(self.citation), "effect": self.effect, "parts": list(self.parts),
+                "actions": list(self.actions), "votes": self.votes}

@@ -94,12 +94,20 @@ def _read_history(path: str | None) -> list[str]:
             if not isinstance(m, dict) or m.get("role", "user") == "user"]
 
 
+def _filters(args: argparse.Namespace):
+    from ingest.filters import Filters
+
+    return Filters(councils=tuple(args.council or ()), committees=tuple(args.committee or ()), since=args.since,
+                   until=args.until, kinds=tuple(args.kind or ()), decisions_only=args.decisions_only)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .service import QuestionError
 
     assistant = _open(args)
     try:
-        answer = assistant.ask(args.question, history=_read_history(args.history), k=args.k)
+        answer = assistant.ask(args.question, history=_read_history(args.history), k=args.k,
+                               filters=_filters(args))
     except QuestionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -118,6 +126,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise ValueError(f"unknown retrieval mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
+    filters = _filters(args)
     assistant = _open(args)
     questions = load_questions(Path(args.questions))
     summaries = {}
@@ -127,7 +136,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             rows = []
             for q in questions:
                 t0 = time.perf_counter()
-                answer = assistant.ask(q.question, history=q.history, k=args.k, mode=mode)
+                answer = assistant.ask(q.question, history=q.history, k=args.k, mode=mode, filters=filters)
                 rows.append((q, answer, time.perf_counter() - t0))
                 if out:
                     extra = {"mode": mode} if len(modes) > 1 else {}
@@ -152,20 +161,61 @@ def _ablation_table(summaries: dict[str, dict], k: int) -> str:
     return "\n".join(lines)
 
 
+def cmd_decisions(args: argparse.Namespace) -> int:
+    import csv
+
+    filters = _filters(args)
+    entries = _open(args).decisions(args.topic, filters=filters, limit=args.limit)
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision",
+                             "source", "page"])
+            for e in entries:
+                c = e.citation
+                writer.writerow([c.meeting_date, c.council, c.committee, c.item, c.minute, c.heading or c.title,
+                                 e.effect, e.votes, c.text, c.source, c.page])
+    if args.json:
+        print(json.dumps({"topic": args.topic, "filters": filters.to_json() if filters.active else None,
+                          "decisions": [e.to_json() for e in entries]}, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("No decisions found" + (f" about {args.topic!r}" if args.topic else "")
+              + (f" ({filters.describe()})" if filters.active else "") + ".")
+    for e in entries:
+        c = e.citation
+        print(f"[{c.n}] {c.label()} — {e.effect}" + (f" ({e.votes})" if e.votes else ""))
+        print("    “" + (c.text if len(c.text) < 600 else c.text[:600] + "…") + "”")
+    if args.csv:
+        print(f"{len(entries)} decisions written to {args.csv}", file=sys.stderr)
+    return 0
+
+
+def _counts(title: str, counts: Counter, by_value: bool = False) -> None:
+    print(f"\n{title}:")
+    items = sorted(counts.items()) if by_value else counts.most_common()
+    for value, n in items:
+        print(f"  {n:6d}  {value}")
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     assistant = _open(args)
     docs = assistant.library.manifest.documents
+    facets = assistant.library.lexical().facets
+    decisions = [f for f in facets if f["decision"]]
     print(f"store: {_where(assistant.settings)}")
-    print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  model: {assistant.embedder.name}")
+    print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  decisions: {len(decisions)}  "
+          f"model: {assistant.embedder.name}")
+    unknown = "(unknown)"
     for field in ("council", "committee", "kind"):
-        counts = Counter(entry.meta.get(field) or "(unknown)" for entry in docs.values())
-        print(f"\nby {field}:")
-        for value, n in counts.most_common():
-            print(f"  {n:5d}  {value}")
-    years = Counter((entry.meta.get("meeting_date") or "(unknown)")[:4] for entry in docs.values())
-    print("\nby year:")
-    for year, n in sorted(years.items()):
-        print(f"  {n:5d}  {year}")
+        _counts(f"documents by {field}", Counter(entry.meta.get(field) or unknown for entry in docs.values()))
+    _counts("documents by year", Counter((e.meta.get("meeting_date") or unknown)[:4] for e in docs.values()), True)
+    for field in ("council", "committee"):
+        _counts(f"chunks by {field}", Counter(f[field] or unknown for f in facets))
+        _counts(f"decisions by {field}", Counter(f[field] or unknown for f in decisions))
+    year = lambda f: str(f["date"])[:4] if f["date"] else unknown  # noqa: E731
+    _counts("chunks by year", Counter(year(f) for f in facets), True)
+    _counts("decisions by year", Counter(year(f) for f in decisions), True)
     return 0
 
 
@@ -199,20 +249,38 @@ def build_parser() -> argparse.ArgumentParser:
                    "committee=committee_name (fields: key, text, council, committee, meeting_date, item, title, kind)")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("ask", parents=[common], help="ask a question")
+    filters = argparse.ArgumentParser(add_help=False)
+    group = filters.add_argument_group("filters")
+    group.add_argument("--council", action="append", help="only this council (part of its name will do; repeatable)")
+    group.add_argument("--committee", action="append", help="only this committee or body (repeatable)")
+    group.add_argument("--since", help="meetings on or after this date (2021-06-08, 2021-06 or 2021)")
+    group.add_argument("--until", help="meetings on or before this date")
+    group.add_argument("--kind", action="append", help="document kind: minutes, decision, inspection_report, report, "
+                       "action_plan, agenda, other (repeatable)")
+    group.add_argument("--decisions-only", action="store_true", help="only RESOLVED blocks and other decisions")
+
+    p = sub.add_parser("ask", parents=[common, filters], help="ask a question")
     p.add_argument("question")
     p.add_argument("--k", type=int, help="passages to cite (default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--history", help="earlier questions: a JSON list, the app's transcript, or one per line")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", parents=[common], help="score retrieval and answers on a question set")
+    p = sub.add_parser("eval", parents=[common, filters], help="score retrieval and answers on a question set")
     p.add_argument("questions")
     p.add_argument("--out", help="write one ask --json object per question here")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", default="full", help="retrieval mode: dense, lexical, hybrid, full, "
                    "or several separated by commas for an ablation table (default full)")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("decisions", parents=[common, filters],
+                       help="the precedent finder: decisions, most relevant to --topic first, else newest first")
+    p.add_argument("--topic", help="what the decisions are about")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--csv", help="also write the decisions to this CSV file")
+    p.add_argument("--json", action="store_true", help="print one JSON object, citations as in ask --json")
+    p.set_defaults(func=cmd_decisions)
 
     p = sub.add_parser("stats", parents=[common], help="what is in the store")
     p.set_defaults(func=cmd_stats)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.chunk import is_heading
-from ingest.decisions import records_decision
+from ingest.headings import is_heading
 from ingest.records import Hit
 from ingest.text import sentences
 
@@ -21,6 +20,7 @@ class Candidate:
     hit_index: int
     position: int  # order within the passage
     text: str
+    decision: bool = False  # from a passage that is a substantive decision
 
 
 def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
@@ -28,13 +28,14 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
     out = []
     for i, hit in enumerate(hits):
         position = 0
+        decision = bool(hit.chunk.decision and not hit.chunk.decision.procedural)
         for paragraph in hit.chunk.text.split("\n\n"):
             if is_heading(paragraph):
                 continue
             for start, end in sentences(paragraph):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
                 if len(text.split()) >= 4:
-                    out.append(Candidate(i, position, text))
+                    out.append(Candidate(i, position, text, decision))
                     position += 1
     return out
 
@@ -45,7 +46,7 @@ def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, over
     terms it contains, a little for its passage's rank (retrieval already weighed the passage),
     and, when the question asks what was resolved, a little for sentences that record a decision."""
     rank_prior = np.asarray([0.06 / (1 + c.hit_index) for c in candidates], dtype=np.float32)
-    decided = np.asarray([0.08 if decisions_wanted and records_decision(c.text) else 0.0 for c in candidates],
+    decided = np.asarray([0.08 if decisions_wanted and c.decision else 0.0 for c in candidates],
                          dtype=np.float32)
     return similarity + 0.2 * overlap + rank_prior + decided
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.decisions import records_decision
+from ingest.decisions import reports_decision
 from ingest.embed import CrossEncoderReranker, Embedder
+from ingest.filters import NO_FILTERS, Filters
 from ingest.library import Library
 from ingest.records import Hit
 from ingest.text import collapse
@@ -25,6 +26,9 @@ from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
 
 MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
+EXACT_FILTERED_LIMIT = 2000  # filtered dense search scores up to this many passages exactly
+
+
 @dataclass
 class Retriever:
     library: Library
@@ -33,19 +37,23 @@ class Retriever:
     reranker: CrossEncoderReranker | None = None  # CLERK_RERANKER: reorders the top of "full" results
     rerank_depth: int = 20
 
-    def search(self, query: str, k: int, mode: str = "full", depth: int = 50) -> list[Hit]:
+    def search(self, query: str, k: int, mode: str = "full", depth: int = 50,
+               filters: Filters = NO_FILTERS) -> list[Hit]:
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose from {', '.join(MODES)}")
         if self.library.store.count() == 0:
             return []
+        allowed = self.library.lexical().allowed(filters) if filters.active else None
+        if allowed is not None and not allowed.any():
+            return []
         depth = max(depth, k)
         if mode == "dense":
-            return self._dense(query, depth)[:k]
+            return self._dense(query, depth, filters, allowed)[:k]
         lexical_query = expand(query, self.vocabulary) if mode == "full" else query
-        lexical = self._lexical(lexical_query, depth)
+        lexical = self._lexical(lexical_query, depth, allowed)
         if mode == "lexical":
             return self._hits_for(lexical[:k])
-        dense = self._dense(query, depth * 2 if mode == "full" else depth)
+        dense = self._dense(query, depth * 2 if mode == "full" else depth, filters, allowed)
         known = {h.chunk.chunk_id: h for h in dense}
         rankings = [[h.chunk.chunk_id for h in dense], [cid for cid, _ in lexical]]
         if mode == "full":
@@ -65,14 +73,31 @@ class Retriever:
             return fused[:k]
         return self._hits_for(_fuse(rankings, k), known)
 
-    def _dense(self, query: str, depth: int) -> list[Hit]:
-        return self.library.store.query(self.embedder.encode([query])[0], depth)
+    def _dense(self, query: str, depth: int, filters: Filters = NO_FILTERS,
+               allowed: np.ndarray | None = None) -> list[Hit]:
+        """Nearest passages. With filters: a few allowed passages are scored exactly from their stored
+        vectors; many are found by over-fetching from the HNSW index in proportion to how few pass.
+        Chroma's own `where` filter was 2.6-25 times slower than an unfiltered query here."""
+        store = self.library.store
+        vector = self.embedder.encode([query])[0]
+        if allowed is None:
+            return store.query(vector, depth)
+        passing = int(allowed.sum())
+        if passing <= EXACT_FILTERED_LIMIT:
+            ids = [self.library.lexical().ids[i] for i in np.flatnonzero(allowed)]
+            scores = store.vectors(ids) @ vector
+            top = np.argsort(-scores)[:depth]
+            return self._hits_for([(ids[i], float(scores[i])) for i in top])
+        fetch = min(store.count(), int(depth * 1.5 * len(allowed) / passing))
+        return [h for h in store.query(vector, fetch) if filters.allows_chunk(h.chunk)][:depth]
 
-    def _lexical(self, query: str, depth: int) -> list[tuple[str, float]]:
+    def _lexical(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         index = self.library.lexical()
         scores = index.scores(query)
         if not len(scores):
             return []
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
         top = np.argpartition(-scores, min(depth, len(scores) - 1))[:depth]
         top = top[np.argsort(-scores[top])]
         return [(index.ids[i], float(scores[i])) for i in top if scores[i] > 0]
@@ -106,7 +131,8 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
         dated = [h for h in pool[:20] if h.chunk.meta.meeting_date]
         rankings.append([h.chunk.chunk_id for h in sorted(dated, key=lambda h: h.chunk.meta.meeting_date, reverse=True)])
     if hints.wants_decisions:
-        rankings.append([h.chunk.chunk_id for h in pool if records_decision(h.chunk.text)])
+        rankings.append([h.chunk.chunk_id for h in pool if (h.chunk.decision and not h.chunk.decision.procedural)
+                         or (not h.chunk.decision and reports_decision(h.chunk.text))])
     return [r for r in rankings if r]
 
 

@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from ingest.embed import Embedder, load_embedder, load_reranker
+from ingest.filters import NO_FILTERS, Filters
 from ingest.lexical import tokenize
 from ingest.library import Library
 from ingest.pipeline import IngestReport, ingest_paths
 from ingest.progress import Progress, no_progress
+from ingest.records import Hit
 
-from .answers import Answer
+from .answers import Answer, DecisionEntry
 from .compose import candidate_sentences, compose, sentence_relevance
 from .query import DECISION_QUESTION, load_vocabulary
-from .retrieval import Retriever
+from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
 
@@ -71,11 +73,12 @@ class Assistant:
         return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
                             jsonl_mapping=jsonl_mapping)
 
-    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full") -> Answer:
+    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full",
+            filters: Filters = NO_FILTERS) -> Answer:
         question = check_question(question, self.settings.max_question_chars)
         query = standalone_query(question, history)
         self.library.reload_manifest()
-        hits = self.retriever.search(query, k or self.settings.k, mode=mode)
+        hits = self.retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
         candidates = candidate_sentences(hits)
         texts = [c.text for c in candidates]
         similarity = self._similarity(query, texts)
@@ -85,15 +88,49 @@ class Assistant:
                                        decisions_wanted=bool(DECISION_QUESTION.search(query)))
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
                          max_sentences=self.settings.answer_sentences)
-        if query != question:
-            answer = Answer(answer.question, answer.text, answer.abstained, answer.citations, standalone_question=query)
-        return answer
+        return replace(answer, standalone_question=query if query != question else None,
+                       filters=filters.to_json() if filters.active else None)
+
+    def decisions(self, topic: str | None = None, *, filters: Filters = NO_FILTERS,
+                  limit: int = 50) -> list[DecisionEntry]:
+        """The precedent finder: substantive decisions under `filters`, most relevant to `topic`
+        first, or newest first without one."""
+        filters = replace(filters, decisions_only=True)
+        self.library.reload_manifest()
+        if topic and topic.strip():
+            hits = self._decisions_about(check_question(topic, self.settings.max_question_chars), filters, limit)
+        else:
+            index = self.library.lexical()
+            chunks = self.library.store.get([index.ids[i] for i in np.flatnonzero(index.allowed(filters))])
+            chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
+            chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
+            hits = [Hit(c, 0.0) for c in chunks[:limit]]
+        return [DecisionEntry.from_hit(n, hit) for n, hit in enumerate(hits, start=1)]
+
+    def _decisions_about(self, topic: str, filters: Filters, limit: int) -> list[Hit]:
+        """Decisions ranked by their own words and by how well the discussion of their item matches:
+        "That the report be noted" says nothing of care leavers; the item it closes may say a lot."""
+        direct = self.retriever.search(topic, max(3 * limit, 30), filters=filters)
+        context = self.retriever.search(topic, 30, filters=replace(filters, decisions_only=False))
+        item_rank: dict[tuple, int] = {}
+        for rank, hit in enumerate(context, start=1):
+            item_rank.setdefault(_item_key(hit.chunk), rank)
+        scores = {h.chunk.chunk_id: 1 / (RRF_K + rank) + (1 / (RRF_K + item_rank[_item_key(h.chunk)])
+                                                          if _item_key(h.chunk) in item_rank else 0.0)
+                  for rank, h in enumerate(direct, start=1)}
+        ranked = sorted(direct, key=lambda h: -scores[h.chunk.chunk_id])[:limit]
+        return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked]
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
+
+
+def _item_key(chunk) -> tuple:
+    """The agenda item a passage belongs to: its record (or record part) and item number or heading."""
+    return chunk.chunk_id.rsplit(":p", 1)[0], chunk.meta.minute or chunk.meta.item or chunk.heading
 
 
 def _term_overlap(query: str, texts: list[str], ignore: str = "") -> np.ndarray:

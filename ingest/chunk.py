@@ -8,54 +8,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .decisions import Decision, find_decisions
+from .headings import NUMBERED_HEADING, is_heading
 from .records import Chunk, Document, RecordMeta
-from .text import BULLET, sentences
+from .text import paragraph_spans, sentences
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_OPENS_DECISION = re.compile(r"^(RESOLVED|Resolved|Decision:|DECISION:|AGREED|It was RESOLVED|It was resolved)\b")
-_GRADED_SECTION = re.compile(r":\s*(inadequate|good|outstanding|requires? improvement(\s+to\s+be\s+good)?)\d?$", re.I)
-_NUMBERED_HEADING = re.compile(r"^(\d{1,3}(\.\d{1,2})?\.?|\d{1,3}/\d{2,4}\.?|Item \d+\.?)\s+\S")
-
-
 @dataclass(frozen=True)
 class _Unit:
     start: int
     end: int
     words: int
     heading: bool = False
-    decision: bool = False  # opens a RESOLVED block: starts a passage so the block stays together
+    decision: Decision | None = None  # a whole RESOLVED block: a passage of its own, never cut
     window: bool = False  # a slice of a long paragraph: stands alone, may overlap its neighbours
-
-
-def is_heading(paragraph: str) -> bool:
-    """Short title-like lines: "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "Minutes:", "Agenda item".
-    A "Label: value" line ("Inspection dates: 13 to 24 March 2023") is content, not a heading."""
-    text = paragraph.strip()
-    words = text.split()
-    if not words or text.startswith(BULLET) or len(words) > 16:
-        return False
-    if re.match(r"[^:]{1,25}:\s+\S", text) and not _NUMBERED_HEADING.match(text):
-        return False
-    if _GRADED_SECTION.search(text) or (text.endswith("?") and len(words) <= 6):
-        return True  # "… children in care: good", "What needs to improve?"
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 20:
-        return True
-    if text.endswith((".", ";", ",", "?", "!")) and not _NUMBERED_HEADING.match(text):
-        return False
-    if _NUMBERED_HEADING.match(text):
-        return len(words) <= 12 and not text.endswith(".")
-    return len(words) <= 10 and (text[0].isupper() or text[0].isdigit())
-
-
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for block in text.split("\n\n"):
-        if block.strip():
-            lead = len(block) - len(block.lstrip())
-            spans.append((pos + lead, pos + len(block.rstrip())))
-        pos += len(block) + 2
-    return spans
 
 
 def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
@@ -90,28 +56,48 @@ def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
     return units
 
 
-def _units(text: str, max_words: int) -> list[_Unit]:
-    units = []
-    for start, end in _paragraph_spans(text):
-        words = len(text[start:end].split())
-        if words <= max_words:
-            units.append(_Unit(start, end, words, heading=is_heading(text[start:end]),
-                               decision=bool(_OPENS_DECISION.match(text[start:end]))))
-        else:
-            units.extend(_windows(text, start, end, max_words))
+def _plain_units(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return []
+    words = len(text[start:end].split())
+    if words <= max_words:
+        return [_Unit(start, end, words, heading=is_heading(text[start:end]))]
+    return _windows(text, start, end, max_words)
+
+
+def _units(text: str, max_words: int, decisions: list[Decision]) -> list[_Unit]:
+    """Paragraphs (or windows of long ones), with each decision cut out as one unit of its own,
+    whatever its length and wherever in a paragraph it starts."""
+    units: list[_Unit] = []
+    pending = list(decisions)
+    covered = 0  # text before this offset is already in a unit
+    for start, end in paragraph_spans(text):
+        pos = max(start, covered)
+        while pending and pending[0].start < end:
+            decision = pending.pop(0)
+            units.extend(_plain_units(text, pos, decision.start, max_words))
+            units.append(_Unit(decision.start, decision.end, len(decision.text.split()), decision=decision))
+            pos = covered = decision.end
+        if pos < end:
+            units.extend(_plain_units(text, pos, end, max_words))
     return units
 
 
-def _groups(text: str, max_words: int, heading: str | None) -> tuple[list[tuple[list[_Unit], str | None]], str | None]:
+def _groups(text: str, max_words: int, heading: str | None,
+            decisions: list[Decision]) -> tuple[list[tuple[list[_Unit], str | None]], str | None]:
     """Units packed into passages, each with the heading in force where it starts (`heading` is
     the one in force at the top of the page), and the heading in force at the end of the page."""
     groups: list[tuple[list[_Unit], str | None]] = []
     group_heading = heading
     group: list[_Unit] = []
-    for unit in _units(text, max_words):
+    for unit in _units(text, max_words, decisions):
         words_so_far = sum(u.words for u in group)
-        if ((unit.heading or unit.decision) and group and not all(u.heading for u in group)) or unit.window \
-                or (group and group[-1].window) or words_so_far + unit.words > max_words:
+        if (unit.heading and group and not all(u.heading for u in group)) or unit.window or unit.decision \
+                or (group and (group[-1].window or group[-1].decision)) or words_so_far + unit.words > max_words:
             groups.append((group, group_heading))  # a new heading starts a new passage: items never mix
             group = []
         if unit.heading:
@@ -132,8 +118,8 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
         if merged:
             previous, previous_heading = merged[-1]
             words = sum(u.words for u in previous)
-            opens_item = group[0].heading and bool(_NUMBERED_HEADING.match(heading or ""))
-            if words < min_words and not any(u.window for u in previous + group) and not opens_item \
+            opens_item = group[0].heading and bool(NUMBERED_HEADING.match(heading or ""))
+            if words < min_words and not any(u.window or u.decision for u in previous + group) and not opens_item \
                     and words + sum(u.words for u in group) <= max_words:
                 merged[-1] = (previous + group, previous_heading or heading)
                 continue
@@ -163,6 +149,17 @@ def _meta_for(meta: RecordMeta, numbers: tuple[str | None, str | None] | None) -
     return replace(meta, minute=numbers[0] or meta.minute, item=numbers[1] or meta.item)
 
 
+def _heading_finder(text: str, carried: str | None):
+    """The heading in force at an offset of the page (`carried` from the page before)."""
+    marks = [(s, text[s:e]) for s, e in paragraph_spans(text) if is_heading(text[s:e])]
+
+    def heading_of(offset: int) -> str | None:
+        before = [heading for s, heading in marks if s < offset]
+        return before[-1] if before else carried
+
+    return heading_of
+
+
 def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
     """Passages of at most `max_words`. Heading-only and word-less passages are skipped, unless
     that would leave a record with nothing at all (a list page of titles): then they are kept."""
@@ -172,14 +169,16 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
     numbers = None  # the numbered item in force: sub-headings ("RESOLVED:") do not end it
     for page in doc.pages:
         text = page.text
-        groups, heading = _groups(text, max_words, heading)
+        decisions = find_decisions(text, _heading_finder(text, heading))
+        groups, heading = _groups(text, max_words, heading, decisions)
         for group, group_heading in _merge_fragments(groups, max_words):
             numbers = _numbers(group_heading) or numbers
             start, end = group[0].start, group[-1].end
             # Headings alone, or a contents page's dot leaders, say nothing worth retrieving.
-            if skip_empty and (all(u.heading for u in group) or len(_WORD.findall(text[start:end])) < 5):
+            decision = group[0].decision
+            if skip_empty and not decision and (all(u.heading for u in group) or len(_WORD.findall(text[start:end])) < 5):
                 continue
             chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                                 page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
-                                meta=_meta_for(doc.meta, numbers)))
+                                meta=_meta_for(doc.meta, numbers), decision=decision))
     return chunks if chunks or not skip_empty else chunk_document(doc, max_words=max_words, skip_empty=False)

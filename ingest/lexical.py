@@ -47,21 +47,25 @@ def boilerplate_ids(chunks: Sequence[tuple[str, str, str]], min_documents: int =
 
 
 class LexicalIndex:
-    def __init__(self, ids: list[str], retriever, revision: int, boilerplate: Sequence[str] = ()):
+    def __init__(self, ids: list[str], retriever, revision: int, boilerplate: Sequence[str] = (),
+                 facets: Sequence[dict] = ()):
         self.ids = ids
         self._retriever = retriever
         self.revision = revision
         self.boilerplate = frozenset(boilerplate)
+        # Per passage, in `ids` order: what filters look at (ingest/filters.py), so a filtered
+        # question or a decisions listing needs no Chroma `where` query.
+        self.facets = list(facets)
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], revision: int,
-              boilerplate: Sequence[str] = ()) -> "LexicalIndex":
+              boilerplate: Sequence[str] = (), facets: Sequence[dict] = ()) -> "LexicalIndex":
         import bm25s
 
         retriever = bm25s.BM25()
         if ids:
             retriever.index(tokenize(texts), show_progress=False)
-        return cls(list(ids), retriever if ids else None, revision, boilerplate)
+        return cls(list(ids), retriever if ids else None, revision, boilerplate, facets)
 
     def save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".tmp")
@@ -69,7 +73,8 @@ class LexicalIndex:
         tmp.mkdir(parents=True)
         if self._retriever is not None:
             self._retriever.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate)}), encoding="utf-8")
+        (tmp / "ids.json").write_text(json.dumps({"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate),
+                                                  "facets": self.facets}), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
 
@@ -79,10 +84,16 @@ class LexicalIndex:
 
         try:
             data = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+            if len(data.get("facets", ())) != len(data["ids"]):
+                return None  # written before facets were kept: rebuild
             retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True) if data["ids"] else None
         except (OSError, ValueError, KeyError):
             return None
-        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()))
+        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()), data["facets"])
+
+    def allowed(self, filters) -> np.ndarray:
+        """A mask over `ids`: the passages `filters` (an ingest.filters.Filters) let through."""
+        return np.fromiter((filters.allows(f) for f in self.facets), dtype=bool, count=len(self.ids))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in `ids` order (zero where no query term occurs)."""

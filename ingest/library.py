@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .filters import facets_of
 from .lexical import LexicalIndex, boilerplate_ids
 from .manifest import Manifest
 from .store import Store
@@ -55,7 +56,8 @@ class Library:
         revision = self.manifest.revision
         chunks = list(self.store.iter_chunks())
         index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks], revision,
-                                   boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]))
+                                   boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]),
+                                   [facets_of(c) for c in chunks])
         index.save(self.lexical_dir)
         self._lexical = index
         return index

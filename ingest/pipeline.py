@@ -111,7 +111,14 @@ def read_documents(path: Path, data: bytes, sha256: str,
         pieces = [(parsed.pages, infer_metadata(path.name, parsed.pages, parsed.title), None)]
     docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
             for pages, meta, part in pieces]
+    if not parsed.parts and _unrecognised(docs[0].meta):
+        warnings.append("not recognised as minutes, a decision, a report or an inspection (no council, committee "
+                        "or meeting date found): ingested as plain text; a NAME.meta.json sidecar can supply them")
     return docs, warnings
+
+
+def _unrecognised(meta) -> bool:
+    return meta.kind in (None, "other") and not (meta.council or meta.committee or meta.meeting_date)
 
 
 def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *, prune: bool = False,

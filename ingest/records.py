@@ -48,6 +48,24 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A decision as recorded: its verbatim text, its numbered parts and what it did."""
+
+    start: int  # character offsets into the page text
+    end: int
+    text: str
+    parts: tuple[str, ...]
+    effect: str  # "noted" when it only notes or receives; else its first action ("approved", "agreed", …)
+    actions: tuple[str, ...]
+    votes: str | None  # "for 39, against 19, abstain 1" or the proposer's note, verbatim
+    procedural: bool  # apologies, declarations, the last meeting's minutes
+
+    @property
+    def notes_only(self) -> bool:
+        return self.effect == "noted"
+
+
+@dataclass(frozen=True)
 class Chunk:
     chunk_id: str
     doc_id: str
@@ -58,6 +76,7 @@ class Chunk:
     heading: str | None
     text: str
     meta: RecordMeta
+    decision: Decision | None = None  # set when the passage is one decision, found by ingest/decisions.py
 
     def indexed_text(self) -> str:
         """What the embedder and lexical index read: the passage with its context, so a question

@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from .errors import StoreMismatchError
-from .records import Chunk, Hit, RecordMeta
+from .records import Chunk, Decision, Hit, RecordMeta
 
 COLLECTION = "clerk_passages"
 MANIFEST_COLLECTION = "clerk_manifest"  # server mode only: see SharedManifestRecords
@@ -20,14 +20,26 @@ _META_FIELDS = tuple(RecordMeta.__dataclass_fields__)
 
 def _chunk_metadata(chunk: Chunk) -> dict:
     meta = {"doc_id": chunk.doc_id, "source": chunk.source, "page": chunk.page, "start": chunk.start,
-            "end": chunk.end, "heading": chunk.heading, **chunk.meta.as_dict(), "date_int": chunk.meta.date_int}
+            "end": chunk.end, "heading": chunk.heading, **chunk.meta.as_dict(), "date_int": chunk.meta.date_int,
+            "role": "decision" if chunk.decision else "passage"}
+    if chunk.decision:
+        d = chunk.decision
+        meta.update(decision_parts=json.dumps(d.parts, ensure_ascii=False), decision_effect=d.effect,
+                    decision_actions=",".join(d.actions), decision_votes=d.votes, procedural=d.procedural)
     return {k: v for k, v in meta.items() if v is not None}  # Chroma stores no None values
 
 
 def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
+    start, end = int(meta["start"]), int(meta["end"])
+    decision = None
+    if meta.get("role") == "decision":
+        decision = Decision(start, end, text, tuple(json.loads(meta.get("decision_parts") or "[]")),
+                            meta.get("decision_effect") or "resolved",
+                            tuple(a for a in (meta.get("decision_actions") or "").split(",") if a),
+                            meta.get("decision_votes"), bool(meta.get("procedural")))
     return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], source=meta["source"], page=int(meta["page"]),
-                 start=int(meta["start"]), end=int(meta["end"]), heading=meta.get("heading"), text=text,
-                 meta=RecordMeta(**{f: meta.get(f) for f in _META_FIELDS}))
+                 start=start, end=end, heading=meta.get("heading"), text=text,
+                 meta=RecordMeta(**{f: meta.get(f) for f in _META_FIELDS}), decision=decision)
 
 
 class Store:

@@ -78,10 +78,21 @@ def collapse(text: str) -> str:
 
 _ABBREVIATIONS = {
     "no", "nos", "cllr", "cllrs", "mr", "mrs", "ms", "dr", "st", "res", "ord", "e.g", "i.e", "eg", "ie",
-    "etc", "incl", "approx", "para", "paras", "ref", "vol", "cf", "inc", "ltd", "co", "rev", "prof", "sec", "fig",
+    "etc", "incl", "prop", "approx", "para", "paras", "ref", "vol", "cf", "inc", "ltd", "co", "rev", "prof", "sec", "fig",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "hon", "op", "cit",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9£•])")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line-separated paragraph, surrounding whitespace left out."""
+    spans, pos = [], 0
+    for block in text.split("\n\n"):
+        if block.strip():
+            lead = len(block) - len(block.lstrip())
+            spans.append((pos + lead, pos + len(block.rstrip())))
+        pos += len(block) + 2
+    return spans
 
 
 def sentences(paragraph: str) -> list[tuple[int, int]]:

@@ -21,7 +21,7 @@ def test_chunks_are_bounded_verbatim_and_stable(path):
     chunks = chunk_document(doc, max_words=150)
     assert chunks
     for chunk in chunks:
-        assert len(chunk.text.split()) <= 150
+        assert len(chunk.text.split()) <= 150 or chunk.decision  # a decision is never cut
         assert chunk.text == doc.pages[chunk.page - 1].text[chunk.start:chunk.end]  # offsets point at the text
         assert chunk.chunk_id == f"{doc.doc_id}:p{chunk.page}:{chunk.start}"
     assert len({c.chunk_id for c in chunks}) == len(chunks)

@@ -4,7 +4,6 @@ from ingest.records import Chunk, Hit, RecordMeta
 
 from assistant.query import analyse, expand, load_vocabulary
 from assistant.retrieval import collapse_duplicates
-from ingest.decisions import records_decision
 
 
 def _hit(cid, text, date=None, council=None):
@@ -25,12 +24,6 @@ def test_question_hints():
     assert hints.years == (2022,)
     assert hints.wants_recent and hints.wants_decisions
     assert analyse("Roads in Leedsford?", ["Leeds"]).councils == ()
-
-
-def test_procedural_resolutions_are_not_decisions():
-    assert records_decision("RESOLVED: That a bench be bought for the green.")
-    assert not records_decision("RESOLVED: That the minutes of the meeting be approved as a true record.")
-    assert not records_decision("The Chair asked about benches.")
 
 
 def test_near_duplicates_collapse_to_the_earliest_meeting():

@@ -1,0 +1,187 @@
+"""Decisions as first-class records: found in every shape real minutes use, stored as passages of
+their own, listed by the precedent finder, and filters that let through only what they name."""
+import csv
+import json
+
+import pytest
+
+from assistant.cli import main
+from conftest import SHARED, needs_shared
+from ingest.chunk import chunk_document
+from ingest.decisions import find_decisions
+from ingest.filters import Filters
+from ingest.metadata import infer_metadata
+from ingest.readers import parse_bytes
+from ingest.records import Document, Page
+
+
+def _decisions(text):
+    return find_decisions(text)
+
+
+@pytest.mark.parametrize("text,parts,effect,votes", [
+    ("RESOLVED:\n\nThat the Local Offer be approved.", ("That the Local Offer be approved.",), "approved", None),
+    ("The panel discussed the plan. RESOLVED that the work programme be noted. The Chair closed the item.",
+     ("that the work programme be noted.",), "noted", None),
+    ("RESOLVED – to note the update on fostering.", ("to note the update on fostering.",), "noted", None),
+    ("Resolved That: The Improving Lives Select Commission:\n\n1. Noted the report.\n\n2. Agreed that a briefing be provided.",
+     ("Noted the report.", "Agreed that a briefing be provided."), "agreed", None),
+    ("Decision:\n\nThat approval be given to consult on new arrangements.\n\nPublication date: 22/10/2015",
+     ("That approval be given to consult on new arrangements.",), "approved", None),
+    ("RECORD OF DECISION\n\nI agree to: APPROVE the award of the contract to Acme Ltd.",
+     ("APPROVE the award of the contract to Acme Ltd.",), "approved", None),
+    ("The purchase of these crosses was approved. (Cllr Kit Hesketh-Harvey proposed, Cllr Stuart Collins seconded, "
+     "all were in favour). The Clerk will order them.", None, "approved",
+     "Cllr Kit Hesketh-Harvey proposed, Cllr Stuart Collins seconded, all were in favour"),
+    ("Motion: That this Council declares a climate emergency.\n\nFor (39) Against (19) Abstain (1)\n\nMotion carried.",
+     None, None, "for 39, against 19, abstain 1; carried"),
+    ("RESOLVED that the decision proposed to be taken by the Cabinet Member to:(i)agree the new payment structure; "
+     "and(ii)delegate authority to the Corporate Director.", ("agree the new payment structure", "delegate authority to the Corporate Director."),
+     "agreed", None),
+])
+def test_decision_variants_are_found_with_parts_effect_and_votes(text, parts, effect, votes):
+    found = _decisions(text)
+    assert len(found) == 1, [d.text for d in found]
+    decision = found[0]
+    assert decision.text == text[decision.start:decision.end]  # verbatim offsets
+    assert "The Clerk will order" not in decision.text and "closed the item" not in decision.text
+    if parts is not None:
+        assert decision.parts == parts
+    if effect is not None:
+        assert decision.effect == effect
+    assert decision.votes == votes
+
+
+def test_ordinary_prose_is_not_a_decision():
+    assert _decisions("Issues were being resolved with officers. A resolution in favor of Ukraine was read.") == []
+
+
+def test_procedural_decisions_are_marked():
+    minutes, apologies, bench = _decisions(
+        "RESOLVED: That the minutes of the meeting held on 12 August 2020 be approved as a correct record.\n\n"
+        "RESOLVED: That apologies from Cllr Reeve be accepted.\n\nRESOLVED: That a bench be bought for the green.")
+    assert minutes.procedural and apologies.procedural and not bench.procedural
+
+
+def _document(path):
+    parsed = parse_bytes(path.name, path.read_bytes())
+    pages = parsed.parts[0].pages if parsed.parts else parsed.pages
+    return Document("doc0123456789abc", str(path), "sha", pages, infer_metadata(path.name, pages, parsed.title))
+
+
+@needs_shared
+@pytest.mark.parametrize("name,count,parts,effect", [
+    ("seeds/000_ede271a41d0e0c0d.txt", 1, 2, None),  # Rutland: two numbered resolutions
+    ("seeds/001_30f43319ed282e88.txt", 1, 4, None),  # Rotherham: "Resolved That: … 1. Noted … 4."
+    ("seeds/002_214ac6667bdaa186.txt", 1, 1, "noted"),  # Slough: "That the report be noted."
+    ("seeds/003_07580bce24a35a37.txt", 0, 0, None),  # BCP January: minutes cut before any resolution
+    ("seeds/004_322659bdc6da8f4a.txt", 1, 1, None),  # BCP June 2021
+])
+def test_seed_decisions_and_their_numbered_parts(name, count, parts, effect):
+    decisions = [c.decision for c in chunk_document(_document(SHARED / name)) if c.decision]
+    assert len(decisions) == count
+    if count:
+        assert len(decisions[0].parts) == parts
+        assert effect is None or decisions[0].effect == effect
+    if name.startswith("seeds/002"):
+        assert decisions[0].parts == ("That the report be noted.",)
+
+
+def test_a_decision_is_one_passage_never_cut_and_keeps_its_heading():
+    parts = "\n\n".join(f"({i}) That the placement sufficiency strategy action {i} be funded from the reserve and "
+                        f"reported to the Corporate Parenting Board each quarter with the measures agreed." for i in range(1, 11))
+    text = ("41. PLACEMENT SUFFICIENCY (Agenda Item 5)\n\nThe Director introduced the report.\n\n"
+            f"RESOLVED: That\n\n{parts}\n\n42. WORK PROGRAMME (Agenda Item 6)\n\nThe work programme was noted by all.")
+    doc = Document("d", "s", "h", (Page(1, text),), infer_metadata("x.txt", (Page(1, text),), None))
+    decision_chunks = [c for c in chunk_document(doc, max_words=60) if c.decision]
+    assert len(decision_chunks) == 1
+    chunk = decision_chunks[0]
+    assert chunk.text.startswith("RESOLVED: That") and chunk.text.endswith("measures agreed.")
+    assert len(chunk.decision.parts) == 10 and len(chunk.text.split()) > 60
+    assert chunk.heading == "41. PLACEMENT SUFFICIENCY (Agenda Item 5)"
+    assert "PLACEMENT SUFFICIENCY" in chunk.indexed_text()
+
+
+def test_filters_let_through_only_what_they_name():
+    facets = {"council": "Rotherham Metropolitan Borough Council", "committee": "Improving Lives Select Commission",
+              "date": 20230712, "kind": "minutes", "decision": True}
+    assert Filters(councils=("rotherham",)).allows(facets)
+    assert not Filters(councils=("Rutland",)).allows(facets)
+    assert Filters(since="2023", until="2023-07").allows(facets)
+    assert not Filters(since="2023-08-01").allows(facets)
+    assert not Filters(kinds=("inspection_report",)).allows(facets)
+    assert not Filters(decisions_only=True).allows({**facets, "decision": False})
+    assert not Filters(since="2020").allows({**facets, "date": None})  # undated: not provably in range
+    with pytest.raises(ValueError, match="not a date"):
+        Filters(since="last Tuesday week")
+
+
+def test_filtered_questions_cite_only_matching_passages(demo_store, embedder):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    question = "What was decided about care leavers?"
+    unfiltered = assistant.ask(question, k=8)
+    councils = {c.council for c in unfiltered.citations}
+    assert len(councils) > 1  # the filter below has something to remove
+    for council in councils - {None}:
+        answer = assistant.ask(question, k=8, filters=Filters(councils=(council,)))
+        assert answer.citations and {c.council for c in answer.citations} == {council}
+        assert answer.to_json()["filters"]["councils"] == [council]
+    decided = assistant.ask(question, k=5, filters=Filters(decisions_only=True))
+    assert decided.citations and all(c.text.lstrip().upper().startswith(("RESOLVED", "DECISION", "I AGREE", "IT WAS"))
+                                     or "agreed" in c.text.lower() for c in decided.citations)
+    dated = assistant.ask(question, k=8, filters=Filters(since="2024-01-01", until="2024-12-31"))
+    assert all(c.meeting_date and c.meeting_date.startswith("2024") for c in dated.citations)
+    nothing = assistant.ask(question, filters=Filters(councils=("No Such Council",)))
+    assert nothing.abstained and not nothing.citations
+
+
+def test_procedural_decisions_stay_searchable_but_are_not_listed(make_assistant, tmp_path):
+    record = tmp_path / "ashby_council_2024-03-04_minutes.txt"
+    record.write_text("Minutes of the meeting of Ashby Town Council held on 4 March 2024\n\n"
+                      "1. MINUTES OF THE LAST MEETING\n\nRESOLVED: That the minutes of the meeting held on "
+                      "5 February 2024 be approved as a correct record.\n\n2. TOWN PARK BENCHES\n\n"
+                      "RESOLVED: That six oak benches be bought for the town park at a cost of £3,000.", encoding="utf-8")
+    assistant = make_assistant()
+    assistant.ingest([record])
+    listed = assistant.decisions()
+    assert [e.citation.text for e in listed] == ["RESOLVED: That six oak benches be bought for the town park at a cost of £3,000."]
+    assert listed[0].effect == "resolved" and listed[0].citation.meeting_date == "2024-03-04"
+    found = assistant.retriever.search("minutes of the meeting held on 5 February approved correct record", 3)
+    assert any("correct record" in h.chunk.text and h.chunk.decision.procedural for h in found)
+
+
+@needs_shared
+def test_precedent_finder_ranks_care_leaver_decisions_first(seeds_assistant, capsys, tmp_path):
+    store = str(seeds_assistant.settings.store)
+    out = tmp_path / "decisions.csv"
+    assert main(["decisions", "--topic", "care leavers", "--json", "--csv", str(out), "--store", store]) == 0
+    listed = json.loads(capsys.readouterr().out)["decisions"]
+    assert {d["source"].rsplit("/", 1)[-1] for d in listed[:2]} == {"000_ede271a41d0e0c0d.txt", "001_30f43319ed282e88.txt"}
+    assert all(d["n"] == i for i, d in enumerate(listed, start=1))
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(listed) and rows[0]["decision"] == listed[0]["text"]
+    assert main(["decisions", "--store", store]) == 0  # no topic: newest first
+    text = capsys.readouterr().out
+    assert text.index("2021-06-08") < text.index("That the report be noted.")  # dated before undated
+
+
+def test_unrecognised_records_are_ingested_as_plain_text_with_a_warning(make_assistant, tmp_path):
+    record = tmp_path / "notes.txt"
+    record.write_text("Some thoughts on the village fete, written down for later and kept for the record.", encoding="utf-8")
+    report = make_assistant().ingest([record])
+    assert report.count("added") == 1
+    assert "not recognised" in report.outcomes[0].message
+
+
+def test_stats_show_decisions_by_council_committee_and_year(demo_store, capsys):
+    assert main(["stats", "--store", str(demo_store)]) == 0
+    out = capsys.readouterr().out
+    assert "decisions by council:" in out and "decisions by year:" in out
+    decisions = int(out.split("decisions: ", 1)[1].split()[0])
+    assert decisions > 0
+    by_year = out.split("decisions by year:\n", 1)[1]
+    assert sum(int(line.split()[0]) for line in by_year.splitlines() if line.strip()) == decisions
