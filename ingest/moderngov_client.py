@@ -6,6 +6,7 @@ The only module of the connector that does network I/O.
 from __future__ import annotations
 
 import time
+from typing import Self
 from urllib.parse import urlencode, urljoin, urlparse
 
 import httpx
@@ -64,7 +65,7 @@ class Client:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -203,7 +203,7 @@ def parse_decision_list(data: bytes) -> list[DecisionLink]:
     soup = BeautifulSoup(data.decode("utf-8", errors="replace"), "html.parser")
     links = []
     for a in soup.select("table.mgTabTable td a[href]"):
-        match = re.search(r"ieDecisionDetails\.aspx\?ID=(\d+)", a["href"], re.I)
+        match = re.search(r"ieDecisionDetails\.aspx\?ID=(\d+)", a["href"], re.IGNORECASE)
         if match:
             for hidden in a.select(".mgHide"):
                 hidden.decompose()
@@ -225,8 +225,8 @@ def parse_decision_page(data: bytes) -> Decision:
         name = label.get_text(" ", strip=True)
         whole = label.parent.get_text(" ", strip=True)
         fields[name.rstrip(":").strip().lower()] = whole[len(name):].strip() if whole.startswith(name) else whole
-        link = label.parent.find("a", href=re.compile(r"ieListDocuments\.aspx", re.I))
-        match = re.search(r"CId=(\d+)", link["href"], re.I) if link else None
+        link = label.parent.find("a", href=re.compile(r"ieListDocuments\.aspx", re.IGNORECASE))
+        match = re.search(r"CId=(\d+)", link["href"], re.IGNORECASE) if link else None
         if match:
             meeting_cid = int(match[1])
     text = parse_html(data).pages[0].text

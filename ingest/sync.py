@@ -28,8 +28,18 @@ from .embed import Embedder
 from .errors import ParseError
 from .library import Library
 from .moderngov_client import Client, ServiceDisabled, SyncError
-from .moderngov_parse import (AgendaItem, Committee, Decision, Meeting, MeetingStub, parse_committees,
-                              parse_decision_list, parse_decision_page, parse_meeting, parse_meetings)
+from .moderngov_parse import (
+    AgendaItem,
+    Committee,
+    Decision,
+    Meeting,
+    MeetingStub,
+    parse_committees,
+    parse_decision_list,
+    parse_decision_page,
+    parse_meeting,
+    parse_meetings,
+)
 from .parse_pdf import parse_pdf
 from .pipeline import FileOutcome, IngestReport, ingest_documents, remove_documents
 from .progress import Progress, no_progress
@@ -78,7 +88,7 @@ class SyncState:
         self.data = data
 
     @classmethod
-    def load(cls, root: Path, base_url: str) -> "SyncState":
+    def load(cls, root: Path, base_url: str) -> SyncState:
         path = root / "sync" / (re.sub(r"[^A-Za-z0-9.-]+", "_", base_url.split("://", 1)[-1]).strip("_") + ".json")
         if not path.exists():
             return cls(path, {"base_url": base_url, "committees": {}, "meetings": {}})
@@ -188,8 +198,12 @@ def _sync_service(client: Client, library: Library, embedder: Embedder, options:
         else:
             meeting_url = client.url("ieListDocuments.aspx", CId=committee.id, MId=stub.id)
             try:
-                body = client.service("GetMeeting", lMeetingId=stub.id)
-                meeting = parse_meeting(body)
+                meeting = parse_meeting(client.service("GetMeeting", lMeetingId=stub.id))
+                docs = meeting_documents(client, meeting, committee, meeting_url, options)
+                kept: dict[str, list[str]] = {}
+                if "reports" in options.documents:
+                    docs["reports"], kept["reports"] = _linked_documents(client, library, meeting, committee,
+                                                                         options, report)
             except ParseError as exc:
                 report.ingest.outcomes.append(FileOutcome(meeting_url, "failed", message=f"GetMeeting: {exc}"))
                 failed_committees.add(committee.id)
@@ -199,10 +213,6 @@ def _sync_service(client: Client, library: Library, embedder: Embedder, options:
                 left = len(plan) - n + 1
                 raise SyncError(f"{exc} (stopped with {left} of {len(plan)} meetings to do; "
                                 "run the same command again to resume)") from None
-            docs = meeting_documents(client, meeting, committee, meeting_url, options)
-            kept: dict[str, list[str]] = {}
-            if "reports" in options.documents:
-                docs["reports"], kept["reports"] = _linked_documents(client, library, meeting, committee, options, report)
             _store_meeting(library, embedder, state, str(stub.id), docs, report, kept)
             report.meetings += 1
         progress("meetings", n, len(plan))

@@ -3,91 +3,34 @@ the hand-written committee-year in tests/fixtures/moderngov, and the real respon
 ../shared/corpus/dev/moderngov when they are beside the project. Nothing touches the internet."""
 from __future__ import annotations
 
+import itertools
 import json
-import threading
-import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import CORPUS, SHARED, needs_shared
+from moderngov_site import Site, eastbridge, serve
 
 from assistant.cli import main
 from ingest.moderngov_client import Client, SyncError
-from ingest.moderngov_parse import clean_title, parse_decision_page, parse_meeting, uk_date
+from ingest.moderngov_parse import (
+    clean_title,
+    parse_decision_page,
+    parse_meeting,
+    uk_date,
+)
 from ingest.sync import SyncOptions, sync_moderngov
 
-from conftest import SHARED, needs_shared
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "moderngov"
 REAL = SHARED / "dev" / "moderngov"
 CHILDREN = "Children and Young People Scrutiny Committee"
 YEAR = SyncOptions(council="Eastbridge County Council", committees=(CHILDREN,), since="2024-01-01", until="2024-12-31")
 FAST = 200.0  # requests a second, for tests that are not about the rate limit
 
 
-@dataclass
-class Site:
-    """What the fake ModernGov site serves: web-service answers by (method, id), pages by path and
-    query, and failures to inject. Every request is logged with its arrival time."""
-
-    service: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    pages: dict[str, bytes] = field(default_factory=dict)
-    fail: dict[tuple[str, str], tuple[int, dict, bytes]] = field(default_factory=dict)
-    fail_once: dict[tuple[str, str], tuple[int, dict, bytes]] = field(default_factory=dict)
-    service_off: bool = False
-    log: list[tuple[float, str]] = field(default_factory=list)
-
-    def answer(self, raw_path: str) -> tuple[int, dict, bytes]:
-        parsed = urlparse(raw_path)
-        query = parse_qs(parsed.query)
-        if "/mgWebService.asmx/" in parsed.path:
-            method = parsed.path.rsplit("/", 1)[1]
-            ident = (query.get("lCommitteeId") or query.get("lMeetingId") or [""])[0]
-            if (method, ident) in self.fail_once:
-                return self.fail_once.pop((method, ident))
-            if (method, ident) in self.fail:
-                return self.fail[(method, ident)]
-            if self.service_off:
-                return 200, {"Content-Type": "text/html"}, b"<!DOCTYPE html><html><body>Web service disabled</body></html>"
-            body = self.service.get((method, ident))
-            return (200, {"Content-Type": "text/xml"}, body) if body else (404, {}, b"not found")
-        page = parsed.path.rsplit("/", 1)[1]
-        key = page + (f"?ID={query['ID'][0]}" if "ID" in query else "")  # ModernGov's own page names
-        body = self.pages.get(key)
-        return (200, {"Content-Type": "text/html"}, body) if body else (404, {}, b"not found")
-
-    def requests(self, since: int = 0) -> list[str]:
-        return [path for _, path in self.log[since:]]
-
-
 @pytest.fixture
 def site():
-    state = Site(service={
-        ("GetCommittees", ""): (FIXTURES / "GetCommittees.xml").read_bytes(),
-        ("GetMeetings", "210"): (FIXTURES / "GetMeetings-210.xml").read_bytes(),
-        **{("GetMeeting", m): (FIXTURES / f"GetMeeting-{m}.xml").read_bytes() for m in ("7010", "7011", "7013", "7014")},
-    })
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            state.log.append((time.monotonic(), self.path))
-            status, headers, body = state.answer(self.path)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # quiet: pytest shows failures, not access logs
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/eastbridge"
+    state = eastbridge()
+    server = serve(state)
     yield state
     server.shutdown()
     server.server_close()
@@ -140,6 +83,7 @@ def test_a_committee_year_lands_with_numbers_dates_flags_and_source_urls(site, m
     top = answer.citations[0]
     assert top.source == meeting + "7010#AI30104" and "38 children" in top.text
     assert (top.item, top.minute, top.meeting_date) == ("4", "44", "2024-01-15")
+    assert top.label().endswith(f"· minute 44 · item 4 · p. 1 — {meeting}7010#AI30104")
 
 
 def test_a_second_sync_adds_nothing_and_a_changed_item_is_replaced(site, make_assistant):
@@ -206,12 +150,39 @@ def test_the_next_sync_asks_only_since_the_last_one_less_the_look_back(site, mak
         "/eastbridge/mgWebService.asmx/GetMeeting?lMeetingId=7014"]
 
 
+def test_reports_are_downloaded_once_and_exempt_ones_never(site, make_assistant):
+    key = ("GetMeeting", "7010")
+    site.service[key] = site.service[key].replace(b"http://127.0.0.1:9", site.url.encode())  # links on this site
+    site.pages["mgConvert2PDF.aspx?ID=91001"] = (CORPUS / "eastbridge_cyp-scrutiny_2024-06-18_minutes.pdf").read_bytes()
+    site.pages["mgConvert2PDF.aspx?ID=91002"] = b"%PDF- the exempt appendix"
+    assistant = make_assistant()
+    options = SyncOptions(council="Eastbridge County Council", committees=("210",), since="2024-01-01",
+                          until="2024-12-31", documents=("minutes", "reports"))
+    report = _sync(site, assistant, options)
+    pdf = f"{site.url}/mgConvert2PDF.aspx?ID=91001"
+    assert [p for p in site.requests() if "mgConvert2PDF" in p] == ["/eastbridge/mgConvert2PDF.aspx?ID=91001"]
+    meta = _records(assistant)[pdf]
+    assert (meta["kind"], meta["item"], meta["minute"], meta["meeting_date"], meta["title"]) == (
+        "report", "4", "44", "2024-01-15", "Sufficiency Strategy report")
+    pages = {c.page for c in assistant.library.store.iter_chunks() if c.source == pdf}
+    assert len(pages) > 1  # read page by page, so citations give the page
+    assert report.ingest.count("added") == 7  # six items' minutes and the report; no decisions asked for
+
+    before = len(site.log)
+    again = _sync(site, assistant, options)
+    assert not any("mgConvert2PDF" in p for p in site.requests(before)) and again.ingest.count("unchanged") == 7
+
+    # `clerk ingest --prune` drops records whose files are gone; synced records have no file.
+    pruned = assistant.ingest([], prune=True)
+    assert not pruned.count("removed") and pdf in assistant.library.manifest.documents
+
+
 def test_requests_keep_to_the_default_rate_limit(site, make_assistant):
     assistant = make_assistant()
     _sync(site, assistant, rate=2.0)
     times = [t for t, _ in site.log]
     assert len(times) == 6
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) > 0.45, gaps  # 2 a second: half a second apart, less scheduling jitter
     assert (len(times) - 1) / (times[-1] - times[0]) <= 2.05
 
