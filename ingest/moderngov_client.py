@@ -49,7 +49,8 @@ def normalise_base(url: str) -> str:
 
 
 class Client:
-    def __init__(self, base_url: str, *, rate: float = 2.0, timeout: float = 30.0, retries: int = 3,
+    # Timeout: sites hosted by councils themselves can take most of a minute to answer.
+    def __init__(self, base_url: str, *, rate: float = 2.0, timeout: float = 60.0, retries: int = 3,
                  backoff: float = 2.0, transport: httpx.BaseTransport | None = None):
         if rate <= 0:
             raise SyncError(f"rate {rate} is not a positive number of requests a second")
@@ -108,9 +109,10 @@ class Client:
             else:
                 if status == 200:
                     return body
-                if status == 403:
+                # Cloudflare's challenge comes as a 403, or as a 503 marked cf-mitigated: neither passes on retry.
+                if status == 403 or headers.get("cf-mitigated") == "challenge":
                     behind = " behind Cloudflare's bot protection" if _cloudflare(headers, body) else ""
-                    raise AccessDenied(f"{url}: HTTP 403 Forbidden: the site refuses automated requests{behind}; "
+                    raise AccessDenied(f"{url}: HTTP {status}: the site refuses automated requests{behind}; "
                                        "Clerk cannot sync it from this network")
                 if status not in _RETRY_STATUS:
                     raise HTTPStatus(url, status)

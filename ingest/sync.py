@@ -126,6 +126,10 @@ def sync_moderngov(client: Client, library: Library, embedder: Embedder, options
     state = SyncState.load(library.root, client.base_url)
     if options.council:
         state.data["council"] = options.council
+    elif state.data.get("council"):  # named once, kept: else a re-sync would strip it from every record
+        options = replace(options, council=state.data["council"])
+    else:
+        report.notes.append("no --council given: the records name no council")
     try:
         try:
             committees = parse_committees(client.service("GetCommittees"))

@@ -24,6 +24,7 @@ class Site:
     pages: dict[str, bytes] = field(default_factory=dict)
     fail: dict[tuple[str, str], tuple[int, dict, bytes]] = field(default_factory=dict)
     fail_once: dict[tuple[str, str], tuple[int, dict, bytes]] = field(default_factory=dict)
+    slow_once: dict[tuple[str, str], float] = field(default_factory=dict)  # seconds before answering
     service_off: bool = False
     log: list[tuple[float, str]] = field(default_factory=list)
     url: str = ""  # set by serve()
@@ -34,6 +35,7 @@ class Site:
         if "/mgWebService.asmx/" in parsed.path:
             method = parsed.path.rsplit("/", 1)[1]
             ident = (query.get("lCommitteeId") or query.get("lMeetingId") or [""])[0]
+            time.sleep(self.slow_once.pop((method, ident), 0))
             if (method, ident) in self.fail_once:
                 return self.fail_once.pop((method, ident))
             if (method, ident) in self.fail:
@@ -67,12 +69,15 @@ def serve(site: Site, port: int = 0) -> ThreadingHTTPServer:
         def do_GET(self):
             site.log.append((time.monotonic(), self.path))
             status, headers, body = site.answer(self.path)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # a client that timed out has gone
+                pass
 
         def log_message(self, *args):  # quiet: tests show failures, not access logs
             pass

@@ -141,13 +141,15 @@ def test_the_next_sync_asks_only_since_the_last_one_less_the_look_back(site, mak
     assistant = make_assistant()
     _sync(site, assistant)
     before = len(site.log)
-    later = SyncOptions(council="Eastbridge County Council", committees=("210",), until="2025-02-01", look_back_days=60)
+    later = SyncOptions(committees=("210",), until="2025-02-01", look_back_days=120)  # the council is remembered
     report = _sync(site, assistant, later)
-    # Synced to 2024-12-31 last time: from 60 days before that, so only 7014 (25/11/2024) is read again.
-    assert report.windows[CHILDREN] == ("2024-11-01", "2025-02-01")
-    assert site.requests(before)[1].endswith("sFromDate=01/11/2024&sToDate=01/02/2025")
+    # Synced to 2024-12-31 last time: from 120 days before that, so 7013 and 7014 are read again.
+    assert report.windows[CHILDREN] == ("2024-09-02", "2025-02-01")
+    assert site.requests(before)[1].endswith("sFromDate=02/09/2024&sToDate=01/02/2025")
     assert [p for p in site.requests(before) if "GetMeeting?" in p] == [
-        "/eastbridge/mgWebService.asmx/GetMeeting?lMeetingId=7014"]
+        f"/eastbridge/mgWebService.asmx/GetMeeting?lMeetingId={m}" for m in (7013, 7014)]
+    assert [o.status for o in report.ingest.outcomes] == ["unchanged"] and not report.notes
+    assert {m["council"] for m in _records(assistant).values()} == {"Eastbridge County Council"}
 
 
 def test_reports_are_downloaded_once_and_exempt_ones_never(site, make_assistant):
@@ -196,6 +198,13 @@ def test_a_busy_server_is_retried_with_backoff(site, make_assistant):
     assert report.requests == 7 and report.ingest.count("added") == 7
 
 
+def test_a_request_that_times_out_is_retried(site, make_assistant):
+    site.slow_once[("GetMeeting", "7011")] = 2.0
+    report = _sync(site, make_assistant(), timeout=0.5, backoff=0.1)
+    asked = [p for p in site.requests() if p.endswith("lMeetingId=7011")]
+    assert len(asked) == 2 and report.requests == 7 and report.ingest.count("added") == 7
+
+
 def _cli(site: Site, store: Path, *extra: str) -> int:
     return main(["sync", "moderngov", site.url, "--store", str(store), "--council", "Eastbridge County Council",
                  "--committee", "210", "--since", "01/01/2024", "--until", "2024-12-31", "--rate", str(FAST), *extra])
@@ -211,18 +220,26 @@ def test_cloudflare_403_is_one_clear_line_and_nothing_is_written(site, tmp_path,
     store = tmp_path / "store"
     assert _cli(site, store) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and err.startswith(f"error: {site.url}/mgWebService.asmx/GetCommittees: HTTP 403")
+    assert "\n" not in err and err.startswith(f"error: {site.url}/mgWebService.asmx/GetCommittees: HTTP 403: ")
     assert "Cloudflare" in err
     assert _nothing_written(store)
     assert len(site.log) == 1  # a refusal is not retried
 
 
-def test_a_disabled_web_service_is_one_clear_line_and_nothing_is_written(site, tmp_path, embedder, capsys):
-    site.service_off = True
+@pytest.mark.parametrize("answer, says", [
+    (None, "web service answered with a web page, not XML"),
+    ((404, {}, b"Not Found"), "web service does not answer (HTTP 404)"),
+    ((500, {}, b"<html>Runtime Error</html>"), "web service does not answer (HTTP 500)"),
+])
+def test_a_disabled_web_service_is_one_clear_line_and_nothing_is_written(site, tmp_path, embedder, capsys,
+                                                                         answer, says):
+    site.service_off = answer is None
+    if answer:
+        site.fail[("GetCommittees", "")] = answer
     store = tmp_path / "store"
     assert _cli(site, store) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "web service answered with a web page, not XML" in err
+    assert "\n" not in err and err.startswith(f"error: {site.url}/mgWebService.asmx/GetCommittees: ") and says in err
     assert "decision pages cannot be read either" in err and "mgDelegatedDecisions.aspx" in err
     assert _nothing_written(store)
 
