@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SHARED, needs_shared
 from moderngov_site import Site, eastbridge, serve
 
 from assistant.cli import main
+from conftest import CORPUS, SHARED, needs_shared
 from ingest.moderngov_client import Client, SyncError
 from ingest.moderngov_parse import (
     clean_title,
