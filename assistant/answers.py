@@ -36,7 +36,8 @@ class Citation:
 
     @property
     def file_name(self) -> str:
-        return Path(self.source).name
+        """The file's name; a record synced from a web site is named by its whole URL, to follow."""
+        return self.source if self.source.startswith(("http://", "https://")) else Path(self.source).name
 
     def label(self) -> str:
         """"BCP Council · Children's Services Overview and Scrutiny Committee · 2021-06-08 · item 11 · p. 1"."""

@@ -25,7 +25,7 @@ class _TqdmProgress:
         from tqdm import tqdm
 
         if stage not in self._bars:
-            unit = "file" if stage == "reading" else "chunk"
+            unit = {"reading": "file", "meetings": "meeting", "decisions": "decision"}.get(stage, "chunk")
             self._bars[stage] = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr, dynamic_ncols=True)
         bar = self._bars[stage]
         bar.total = total
@@ -219,6 +219,55 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date_arg(value: str | None, flag: str) -> str | None:
+    from ingest.dates import parse_date
+
+    if value is None:
+        return None
+    iso = parse_date(value)
+    if not iso:
+        raise ValueError(f"{flag} {value!r} is not a date (use YYYY-MM-DD or dd/mm/yyyy)")
+    return iso
+
+
+def cmd_sync_moderngov(args: argparse.Namespace) -> int:
+    from ingest.moderngov_client import Client, SyncError
+    from ingest.sync import DOCUMENT_TYPES, SyncOptions, sync_moderngov
+
+    settings = Settings.from_env(store=args.store, chroma_url=args.chroma_url, sync_rate=args.rate,
+                                 sync_look_back_days=args.look_back_days)
+    documents = tuple(dict.fromkeys(d.strip() for d in args.documents.split(",") if d.strip()))
+    unknown = [d for d in documents if d not in DOCUMENT_TYPES]
+    if unknown or not documents:
+        raise ValueError(f"--documents {args.documents!r}: choose from {', '.join(DOCUMENT_TYPES)}")
+    options = SyncOptions(council=args.council, committees=tuple(args.committee), since=_date_arg(args.since, "--since"),
+                          until=_date_arg(args.until, "--until"), documents=documents,
+                          look_back_days=settings.sync_look_back_days)
+    if options.since and options.until and options.since > options.until:
+        raise ValueError(f"--since {options.since} is after --until {options.until}")
+    try:
+        client = Client(args.base_url, rate=settings.sync_rate)
+    except SyncError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from .service import Assistant
+
+    assistant = Assistant.open(settings)
+    with client:
+        try:
+            report = sync_moderngov(client, assistant.library, assistant.embedder, options, progress=_TqdmProgress())
+        except SyncError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    for note in report.notes:
+        print(f"note: {note}")
+    for outcome in report.ingest.failed:
+        print(f"error: {outcome.source}: {outcome.message}", file=sys.stderr)
+    print(report.summary())
+    print(f"store: {_where(settings)} ({assistant.library.store.count()} chunks)")
+    return 1 if report.ingest.failed else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
     import subprocess
@@ -284,6 +333,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="what is in the store")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("sync", help="bring in records from where a council publishes them")
+    sources = p.add_subparsers(dest="source", required=True)
+    p = sources.add_parser("moderngov", parents=[common], help="a ModernGov site: web service, or decision pages")
+    p.add_argument("base_url", help="the site, e.g. https://democracy.example.gov.uk")
+    p.add_argument("--council", help="the council's name, given to every record (the site does not say it)")
+    p.add_argument("--committee", action="extend", nargs="+", default=[], metavar="ID|NAME",
+                   help="only these committees (default: all that are not deleted)")
+    p.add_argument("--since", help="meetings from this date (default: the last sync less the look-back, "
+                   "or a year ago on the first sync)")
+    p.add_argument("--until", help="meetings up to this date (default today)")
+    p.add_argument("--documents", default="minutes,decisions", help="minutes, decisions, reports (default minutes,decisions)")
+    p.add_argument("--rate", type=float, help="requests a second (default 2, or $CLERK_SYNC_RATE)")
+    p.add_argument("--look-back-days", type=int, help="re-read meetings this many days before the last sync "
+                   "(default 120, or $CLERK_SYNC_LOOK_BACK_DAYS)")
+    p.set_defaults(func=cmd_sync_moderngov)
 
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--port", type=int, default=8501)

@@ -27,6 +27,8 @@ class Settings:
     answer_sentences: int = 4
     reranker: str | None = None  # a local cross-encoder directory; off by default
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
+    sync_rate: float = 2.0  # requests a second to a council's site (`clerk sync`)
+    sync_look_back_days: int = 120  # re-read meetings this far before the last sync: minutes come late
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -38,6 +40,8 @@ class Settings:
         "max_question_chars": "CLERK_MAX_QUESTION_CHARS",
         "vocabulary": "CLERK_VOCABULARY",
         "reranker": "CLERK_RERANKER",
+        "sync_rate": "CLERK_SYNC_RATE",
+        "sync_look_back_days": "CLERK_SYNC_LOOK_BACK_DAYS",
     }
 
     @classmethod

@@ -152,6 +152,66 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
                 report.outcomes.append(FileOutcome(source, "failed", message=str(exc)))
         progress("reading", done, len(files))
 
+    embedded = _store_pending(pending, library, embedder, report, progress)
+
+    if prune:
+        for source, entry in list(manifest.documents.items()):
+            # Records synced from a web site are keyed by URL: they have no file to be gone.
+            if not is_url_source(source) and not Path(source).exists():
+                library.store.delete_document(entry.doc_id)
+                del manifest.documents[source]
+                manifest.revision += 1
+                manifest.save()
+                report.outcomes.append(FileOutcome(source, "removed", entry.chunks, "file is gone"))
+
+    library.lexical()  # rebuilt here when anything changed, so the first question after is fast
+    report.chunks_embedded = embedded
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def is_url_source(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def ingest_documents(docs: Iterable[tuple[Document, list[str]]], library: Library, embedder: Embedder,
+                     report: IngestReport | None = None) -> IngestReport:
+    """Records that do not come from files (a ModernGov agenda item, keyed by its URL): stored when
+    their source is new or their content hash changed, skipped when unchanged. Each document is
+    one record here: its `sha256` must cover everything stored of it, text and metadata."""
+    report = report or IngestReport()
+    manifest = library.manifest
+    pending: list[tuple[Document, list[Chunk], list[str], str]] = []
+    for doc, warnings in docs:
+        known = manifest.documents.get(doc.source)
+        if known and known.sha256 == doc.sha256:
+            report.outcomes.append(FileOutcome(doc.source, "unchanged", known.chunks))
+            continue
+        chunks = chunk_document(doc)
+        if not chunks:
+            report.outcomes.append(FileOutcome(doc.source, "failed", message="no text found"))
+            continue
+        pending.append((doc, chunks, warnings, "updated" if known else "added"))
+    report.chunks_embedded += _store_pending(pending, library, embedder, report, no_progress)
+    return report
+
+
+def remove_documents(sources: Iterable[str], library: Library, report: IngestReport, reason: str) -> None:
+    """Drop records by source, passages first, then the manifest entries, saved once."""
+    manifest = library.manifest
+    removed = False
+    for source in sources:
+        entry = manifest.documents.pop(source, None)
+        if entry:
+            library.store.delete_document(entry.doc_id)
+            report.outcomes.append(FileOutcome(source, "removed", entry.chunks, reason))
+            removed = True
+    if removed:
+        manifest.revision += 1
+        manifest.save()
+
+
+def _store_pending(pending, library: Library, embedder: Embedder, report: IngestReport, progress: Progress) -> int:
     total_chunks = sum(len(chunks) for _, chunks, _, _ in pending)
     embedded = 0
     progress("embedding", 0, total_chunks)
@@ -165,20 +225,7 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
     if batch:
         embedded += _store_batch(batch, library, embedder, report)
         progress("embedding", embedded, total_chunks)
-
-    if prune:
-        for source, entry in list(manifest.documents.items()):
-            if not Path(source).exists():
-                library.store.delete_document(entry.doc_id)
-                del manifest.documents[source]
-                manifest.revision += 1
-                manifest.save()
-                report.outcomes.append(FileOutcome(source, "removed", entry.chunks, "file is gone"))
-
-    library.lexical()  # rebuilt here when anything changed, so the first question after is fast
-    report.chunks_embedded = embedded
-    report.seconds = time.perf_counter() - started
-    return report
+    return embedded
 
 
 def _store_batch(batch, library: Library, embedder: Embedder, report: IngestReport) -> int:

@@ -23,6 +23,10 @@ class RecordMeta:
     title: str | None = None
     kind: str | None = None
     minute: str | None = None  # the minute number, where minutes number their items apart from the agenda
+    # ModernGov records only: the item's position in the agenda (agendaitemnumber), which is not the
+    # number printed beside it (`item`), and the item's flags ("decision,restricted,call-in").
+    agenda_position: str | None = None
+    flags: str | None = None
 
     @property
     def date_int(self) -> int | None:
