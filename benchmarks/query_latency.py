@@ -130,9 +130,9 @@ def time_calls(fn, items, warm: int) -> list[float]:
 
 
 def measure_size(size: int, args) -> dict:
+    from assistant.retrieval import Retriever
     from ingest.embed import load_embedder
     from ingest.library import Library
-    from assistant.retrieval import Retriever
 
     embedder = load_embedder()
     source = Library(args.from_store, model_name=embedder.name, dimension=embedder.dimension)
@@ -156,6 +156,16 @@ def measure_size(size: int, args) -> dict:
         for mode in MODES:
             seconds = time_calls(lambda q: retriever.search(q, args.k, mode=mode), questions, args.warm)
             result[mode] = (percentile_ms(seconds, 50), percentile_ms(seconds, 95))
+
+        # Clerk's own filtered search (facet mask + exact scoring or over-fetch), against unfiltered.
+        from ingest.filters import Filters
+
+        real_councils = collections.Counter(c.meta.council for c in chunks if c.meta.council)
+        for label, (council, _) in (("common", real_councils.most_common()[0]), ("rare", real_councils.most_common()[-1])):
+            only = Filters(councils=(council,))
+            for mode in ("dense", "full"):
+                seconds = time_calls(lambda q: retriever.search(q, args.k, mode=mode, filters=only), questions, args.warm)
+                result[f"clerk_{mode}_{label}"] = _p(seconds)
 
         qvecs = embedder.encode(questions)
         store = library.store
@@ -227,6 +237,19 @@ def print_tables(results: list[dict]) -> None:
         print(f"| {r['reached']:,} | {u[0]:.1f} / {u[1]:.1f} | {c[0]:.1f} / {c[1]:.1f} ({c[3]:.0%} of chunks) "
               f"| {c[0] / u[0]:.1f} | {s[0]:.1f} / {s[1]:.1f} ({s[3]:.1%}) | {s[0] / u[0]:.1f} "
               f"| {r['recall']:.3f} ({r['min_recall']:.1f}) | {r['recall_tolerant']:.3f} |")
+    print("\nClerk's filtered search (Retriever.search with a council filter), ms p50 / p95, and x unfiltered p50")
+    print("| chunks | dense | dense, common council | x | dense, rare council | x "
+          "| full | full, common council | x | full, rare council | x |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        cells = []
+        for mode in ("dense", "full"):
+            base = r[mode][0]
+            cells.append(f"{r[mode][0]:.0f} / {r[mode][1]:.0f}")
+            for label in ("common", "rare"):
+                p50, p95 = r[f"clerk_{mode}_{label}"]
+                cells += [f"{p50:.0f} / {p95:.0f}", f"{p50 / base:.1f}"]
+        print(f"| {r['reached']:,} | " + " | ".join(cells) + " |")
     for r in results:
         print(f"{r['reached']:,}: store {r['disk_mb']:.0f} MB on disk; BM25 index open {r['lexical_open_s']:.1f} s; "
               f"store.count() {r['count_ms']:.1f} ms; query encoding alone {r['encode_ms']:.0f} ms p50; "

@@ -22,6 +22,7 @@ class _Unit:
     heading: bool = False
     decision: Decision | None = None  # a whole RESOLVED block: a passage of its own, never cut
     window: bool = False  # a slice of a long paragraph: stands alone, may overlap its neighbours
+    item: str | None = None  # opens a numbered item found inside flattened text: its number and title
 
 
 def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
@@ -56,7 +57,41 @@ def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
     return units
 
 
-def _plain_units(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
+# "… The Chair read the notice. 151/20 Aggressive and Abusive Behaviour The Chair …", "… true record.
+# 5. Reports 5.1 …": printed minutes flattened into one paragraph still number their items, in sequence.
+_INLINE_ITEM = (re.compile(r"(?<![\w/.,£$-])(\d{1,4})/(\d{2})\s+(?=[A-Z])"),
+                re.compile(r"(?<=\S )(\d{1,2})\.\s+(?=[A-Z])"))  # mid-paragraph only: lists at line starts are headings
+
+
+def inline_items(text: str, min_run: int = 3) -> dict[int, str]:
+    """Offsets where numbered items start inside paragraphs, with a title for each: the number and
+    the words up to the first sentence end (at most 12). Only runs of consecutive numbers count,
+    so a stray "24/7" or "£5." is not an item."""
+    runs: list[list[tuple[int, int, str]]] = []  # (offset, number, series)
+    for series, pattern in enumerate(_INLINE_ITEM):
+        for m in pattern.finditer(text):
+            number, suffix = int(m[1]), f"{series}{m[2] if series == 0 else ''}"
+            run = next((r for r in runs if r[-1][2] == suffix and r[-1][1] + 1 == number), None)
+            if run is None:
+                runs.append([(m.start(), number, suffix)])
+            else:
+                run.append((m.start(), number, suffix))
+    runs = [run for run in runs if len(run) >= min_run]
+    if any(run[0][2] != "1" for run in runs):  # minute numbers ("151/20") are the items; "1." lists inside them are not
+        runs = [run for run in runs if run[0][2] != "1"]
+    items = {}
+    for offset, _, _ in (entry for run in runs for entry in run):
+        title = text[offset:offset + 200]
+        ends = [e for _, e in sentences(title)]
+        items[offset] = " ".join(title[:ends[0] if ends else len(title)].split()[:12])
+    return items
+
+
+def _plain_units(text: str, start: int, end: int, max_words: int, items: dict[int, str]) -> list[_Unit]:
+    cuts = sorted(o for o in items if start < o < end)
+    if cuts:  # one run of units per numbered item
+        bounds = [start, *cuts, end]
+        return [u for a, b in zip(bounds, bounds[1:]) for u in _plain_units(text, a, b, max_words, items)]
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -64,26 +99,29 @@ def _plain_units(text: str, start: int, end: int, max_words: int) -> list[_Unit]
     if start >= end:
         return []
     words = len(text[start:end].split())
-    if words <= max_words:
-        return [_Unit(start, end, words, heading=is_heading(text[start:end]))]
-    return _windows(text, start, end, max_words)
+    units = [_Unit(start, end, words, heading=is_heading(text[start:end]))] if words <= max_words \
+        else _windows(text, start, end, max_words)
+    if start in items and units:
+        units[0] = replace(units[0], item=items[start])
+    return units
 
 
 def _units(text: str, max_words: int, decisions: list[Decision]) -> list[_Unit]:
     """Paragraphs (or windows of long ones), with each decision cut out as one unit of its own,
     whatever its length and wherever in a paragraph it starts."""
     units: list[_Unit] = []
+    items = inline_items(text)
     pending = list(decisions)
     covered = 0  # text before this offset is already in a unit
     for start, end in paragraph_spans(text):
         pos = max(start, covered)
         while pending and pending[0].start < end:
             decision = pending.pop(0)
-            units.extend(_plain_units(text, pos, decision.start, max_words))
+            units.extend(_plain_units(text, pos, decision.start, max_words, items))
             units.append(_Unit(decision.start, decision.end, len(decision.text.split()), decision=decision))
             pos = covered = decision.end
         if pos < end:
-            units.extend(_plain_units(text, pos, end, max_words))
+            units.extend(_plain_units(text, pos, end, max_words, items))
     return units
 
 
@@ -96,12 +134,12 @@ def _groups(text: str, max_words: int, heading: str | None,
     group: list[_Unit] = []
     for unit in _units(text, max_words, decisions):
         words_so_far = sum(u.words for u in group)
-        if (unit.heading and group and not all(u.heading for u in group)) or unit.window or unit.decision \
+        if (unit.heading and group and not all(u.heading for u in group)) or unit.window or unit.decision or unit.item \
                 or (group and (group[-1].window or group[-1].decision)) or words_so_far + unit.words > max_words:
             groups.append((group, group_heading))  # a new heading starts a new passage: items never mix
             group = []
-        if unit.heading:
-            heading = text[unit.start:unit.end]
+        if unit.heading or unit.item:
+            heading = unit.item or text[unit.start:unit.end]
         if not group:
             group_heading = heading
         group.append(unit)
@@ -118,7 +156,7 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
         if merged:
             previous, previous_heading = merged[-1]
             words = sum(u.words for u in previous)
-            opens_item = group[0].heading and bool(NUMBERED_HEADING.match(heading or ""))
+            opens_item = bool(group[0].item) or (group[0].heading and bool(NUMBERED_HEADING.match(heading or "")))
             if words < min_words and not any(u.window or u.decision for u in previous + group) and not opens_item \
                     and words + sum(u.words for u in group) <= max_words:
                 merged[-1] = (previous + group, previous_heading or heading)

@@ -19,6 +19,8 @@ _LONDON_BOROUGH = re.compile(rf"\b(London Borough of (?:{_WORD}[ ]?){{1,3}})")
 _COUNCIL_OF_THE = re.compile(r"\bCouncil of the (City|County|Borough|Town) of ([A-Z][A-Za-z-]+)")
 _SHORT_COUNCIL = re.compile(r"\b([A-Z]{2,6} Council)\b")  # "BCP Council"
 _OFSTED_LA = re.compile(r"Inspection of (?:the )?([^\n]{2,60}?) local\s+authority\s+children", re.I)
+_DECIDED_ON = re.compile(r"^(?:Date of decision|Decided at meeting|Date of meeting|Meeting date):\s*([^\n]{6,40})",
+                         re.I | re.M)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]{4,80})", re.I)
 _MODERNGOV_MEETING = re.compile(r"Meeting:\s*(\d{1,2}/\d{1,2}/\d{4})\s*-\s*([^\n]+?)\s*\(Item\s+([\w.]+)\)", re.I)
 _MINUTES_OF = re.compile(
@@ -107,12 +109,16 @@ def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None)
     if moderngov:
         meeting_date = _first_date(moderngov.group(1))
         committee, item = _strip_noise(moderngov.group(2)), moderngov.group(3)
+    decided = _DECIDED_ON.search(head)
+    if not meeting_date and decided:  # a ModernGov decision page: "Date of decision: 19/10/2015"
+        meeting_date = _first_date(decided.group(1))
     if not meeting_date:
         held = _HELD.search(head[:500])  # the meeting's own date is stated at the top
         meeting_date = _first_date(head[held.end(): held.end() + 80]) if held else None
     inspection = _INSPECTION_DATES.search(head)
     if not meeting_date and inspection:
-        dates = find_dates(inspection.group(1))
+        # "26 February 2018–22 March 2018 Report published: 16 May 2018": the publication is not the inspection
+        dates = find_dates(re.split(r"(?i)\b(?:report )?published\b|\blead inspector\b", inspection.group(1))[0])
         meeting_date = dates[-1][1] if dates else None  # the last day of the inspection
     if not meeting_date:
         from_name = re.search(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)", PurePath(name).name)

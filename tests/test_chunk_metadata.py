@@ -50,7 +50,9 @@ def test_a_chunk_never_spans_two_headed_items():
     ("seeds/003_07580bce24a35a37.txt", "BCP Council", "Children's Services Overview and Scrutiny Committee", "2021-01-26", "127"),
     ("seeds/004_322659bdc6da8f4a.txt", None, "Children's Services Overview and Scrutiny Committee", "2021-06-08", "11"),
     ("dev/ofsted/ofsted_ilacs_liverpool_2023-05-25.pdf", "Liverpool", None, "2023-03-24", None),
-    ("dev/ofsted/ofsted_reinspection_surrey_2018-05-16.pdf", "Surrey County Council", None, "2018-05-16", None),
+    ("dev/ofsted/ofsted_reinspection_surrey_2018-05-16.pdf", "Surrey County Council", None, "2018-03-22", None),
+    ("dev/ofsted/ofsted_reinspection_manchester_2017-12-21.pdf", "Manchester City Council", None, "2017-11-02", None),
+    ("dev/moderngov/lgsf_decisions_modgov_decision_detail.html", None, "Policy Committee", "2015-10-19", None),
     ("dev/parish/parish_stoke-ferry-pc_2020-09-09_minutes.md", "Stoke Ferry Parish Council", None, "2020-09-09", None),
 ])
 def test_metadata_is_read_from_the_record(name, council, committee, date, item):

@@ -185,3 +185,22 @@ def test_stats_show_decisions_by_council_committee_and_year(demo_store, capsys):
     assert decisions > 0
     by_year = out.split("decisions by year:\n", 1)[1]
     assert sum(int(line.split()[0]) for line in by_year.splitlines() if line.strip()) == decisions
+
+
+@needs_shared
+@pytest.mark.parametrize("name,first,last", [
+    ("dev/parish/parish_stoke-ferry-pc_2020-09-09_minutes.md", "150/20", "172/20"),
+    ("dev/parish/parish_wereham-pc_2016-04-12_extraordinary-minutes.md", "1/16", "27/16"),
+    ("dev/parish/parish_wretton-pc_2020-05-04_minutes.md", "1", "8"),
+])
+def test_printed_minutes_split_into_numbered_items(name, first, last):
+    chunks = chunk_document(_document(SHARED / name))
+    minutes = [c.meta.minute for c in chunks if c.meta.minute]
+    assert minutes[0] == first and minutes[-1] == last
+    series = first.partition("/")[2]  # "20" of "150/20"; Wereham also has a "1. i) Highways" sub-heading
+    numbers = [int(m.partition("/")[0]) for m in minutes if m.partition("/")[2] == series]
+    assert numbers == sorted(numbers)  # in the record's order, each passage under one item
+    if name.endswith("2020-09-09_minutes.md"):
+        gates = next(c for c in chunks if c.decision and "Gate design 1" in c.text)
+        assert gates.meta.minute == "160/20" and gates.heading.startswith("160/20 To Approve Design")
+        assert not any("161/20" in c.text and "160/20" in c.text for c in chunks)
