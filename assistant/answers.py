@@ -52,6 +52,8 @@ class Answer:
     abstained: bool
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     standalone_question: str | None = None
+    composer: str = "extractive"  # "llm" when a language model wrote the text (see assistant/llm.py)
+    notice: str | None = None  # e.g. why the language model's answer was replaced by the extractive one
 
     def to_json(self) -> dict:
         """The `clerk ask --json` contract: fields may be added, never removed."""
@@ -61,4 +63,6 @@ class Answer:
             "abstained": self.abstained,
             "standalone_question": self.standalone_question,
             "citations": [asdict(c) for c in self.citations],
+            "composer": self.composer,
+            "notice": self.notice,
         }

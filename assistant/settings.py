@@ -5,7 +5,7 @@ Read from the environment only at the edges (CLI main, app start), never at impo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -27,6 +27,12 @@ class Settings:
     answer_sentences: int = 4
     reranker: str | None = None  # a local cross-encoder directory; off by default
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
+    # Optional language model (assistant/llm.py): an OpenAI-compatible chat-completions endpoint.
+    llm_url: str | None = None  # e.g. http://127.0.0.1:8080/v1; unset: answers are extractive
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)  # never printed with the settings
+    llm_timeout: float = 60.0  # seconds to wait for the server, and between streamed pieces
+    llm_max_tokens: int = 400
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -38,6 +44,11 @@ class Settings:
         "max_question_chars": "CLERK_MAX_QUESTION_CHARS",
         "vocabulary": "CLERK_VOCABULARY",
         "reranker": "CLERK_RERANKER",
+        "llm_url": "CLERK_LLM_URL",
+        "llm_model": "CLERK_LLM_MODEL",
+        "llm_api_key": "CLERK_LLM_API_KEY",
+        "llm_timeout": "CLERK_LLM_TIMEOUT",
+        "llm_max_tokens": "CLERK_LLM_MAX_TOKENS",
     }
 
     @classmethod
