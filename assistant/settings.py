@@ -31,7 +31,8 @@ class Settings:
     llm_url: str | None = None  # e.g. http://127.0.0.1:8080/v1; unset: answers are extractive
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)  # never printed with the settings
-    llm_timeout: float = 60.0  # seconds to wait for the server, and between streamed pieces
+    llm_timeout: float = 180.0  # seconds to wait for the server, and between streamed pieces: a 1.5B model on
+    # one CPU thread takes 1 to 2 minutes to read the passages and answer
     llm_max_tokens: int = 400
 
     _ENV = {

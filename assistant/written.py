@@ -21,6 +21,7 @@ _MARKER_LIST = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)+)\]")  # "[1, 2]"
 _MARKERS_AFTER_END = re.compile(r"\s*([.!?])([\"”’)]*)((?:\s*\[\d+\])+)")  # "noted. [2]": the marker belongs before the stop
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")  # Markdown bold: shown escaped, it would read as literal asterisks
 _MIN_WORDS = 3  # a "sentence" of fewer words ("[2]", "Yes [1].") states nothing to check
 
 
@@ -70,11 +71,11 @@ class ReplyChecker:
 
     def _check(self, sentence: str) -> str | None:
         # The passages were sent HTML-escaped (see llm.passage_block), so the model may echo "&amp;".
-        sentence = html.unescape(sentence).strip()
+        sentence = _EMPHASIS.sub(r"\2", html.unescape(sentence)).strip()
         numbers = tuple(dict.fromkeys(int(n) for n in MARKER.findall(sentence) if int(n) in self._passages))
         cleaned = MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in self._passages else "", sentence)
         cleaned = _SPACE_BEFORE_STOP.sub(r"\1", re.sub(r"\s{2,}", " ", cleaned)).strip()
-        if not cleaned:
+        if not cleaned or cleaned in (text for text, _ in self.kept):  # small models repeat themselves
             return None
         if not numbers or len(MARKER.sub("", cleaned).split()) < _MIN_WORDS or any(
                 not any(quote_in(q, self._passages[n].text) for n in numbers) for q in quoted_spans(cleaned)):
