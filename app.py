@@ -5,7 +5,7 @@ import streamlit as st
 
 from assistant.answers import Answer
 from assistant.present import (answer_markdown, citation_heading, citation_markdown, citation_sections,
-                               escape_markdown)
+                               escape_markdown, text_markdown)
 from assistant.service import Assistant, QuestionError
 from assistant.settings import Settings
 
@@ -17,10 +17,28 @@ def get_assistant() -> Assistant:
     return Assistant.open(Settings.from_env())
 
 
+def stream_answer(stream) -> Answer:
+    """Checked sentences appear as the language model writes them; the final answer replaces them."""
+    preview, written = st.empty(), ""
+    with st.spinner("Searching the records…"):
+        for piece in stream:  # str pieces, then the Answer last
+            if isinstance(piece, Answer):
+                break
+            written += piece
+            preview.markdown(text_markdown(written))
+    preview.empty()
+    return piece
+
+
 def show_answer(answer: Answer) -> None:
     if answer.standalone_question:
         st.caption("Searched for: " + escape_markdown(answer.standalone_question))
+    if answer.notice:
+        st.info(escape_markdown(answer.notice))
     st.markdown(answer_markdown(answer))
+    if answer.composer == "llm":
+        st.caption("Written by the language model from the passages below; each sentence was checked against "
+                   "the passage it cites.")
     for title, citations in citation_sections(answer):
         st.markdown(f"**{title}**")
         for citation in citations:
@@ -54,8 +72,7 @@ if question:
     history = [q for q, reply in st.session_state.turns if isinstance(reply, Answer)]
     with st.chat_message("assistant"):
         try:
-            with st.spinner("Searching the records…"):
-                reply = get_assistant().ask(question, history=history)
+            reply = stream_answer(get_assistant().ask_stream(question, history=history))
             show_answer(reply)
         except QuestionError as exc:
             reply = f"Cannot ask that: {exc}."

@@ -54,6 +54,8 @@ class Answer:
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     standalone_question: str | None = None
     filters: dict | None = None  # the filters the passages were drawn under (Filters.to_json), if any
+    composer: str = "extractive"  # "llm" when a language model wrote the text (see assistant/llm.py)
+    notice: str | None = None  # e.g. why the language model's answer was replaced by the extractive one
 
     def to_json(self) -> dict:
         """The `clerk ask --json` contract: fields may be added, never removed."""
@@ -64,6 +66,8 @@ class Answer:
             "standalone_question": self.standalone_question,
             "citations": [asdict(c) for c in self.citations],
             "filters": self.filters,
+            "composer": self.composer,
+            "notice": self.notice,
         }
 
 

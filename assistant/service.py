@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -73,8 +73,29 @@ class Assistant:
         return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
                             jsonl_mapping=jsonl_mapping)
 
-    def ask(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full",
-            filters: Filters = NO_FILTERS) -> Answer:
+    def ask(self, question: str, **options) -> Answer:
+        """The answer: written by the language model when CLERK_LLM_URL is set, and held to the
+        citation guarantees; otherwise, or when the model fails, the extractive answer.
+        `options` are those of `extractive_answer`."""
+        *_, answer = self._answers(question, stream=False, **options)
+        return answer
+
+    def ask_stream(self, question: str, **options) -> Iterator[str | Answer]:
+        """Checked sentences (str) as the language model writes them, then the final Answer, which
+        the caller shows in their place: it may be the extractive answer with a notice."""
+        return self._answers(question, stream=True, **options)
+
+    def _answers(self, question: str, *, stream: bool, **options) -> Iterator[str | Answer]:
+        answer = self.extractive_answer(question, **options)
+        if self.settings.llm_url and not answer.abstained:  # when the records are silent, no model is asked
+            from .llm import write
+
+            yield from write(answer, self.settings, stream=stream)
+        else:
+            yield answer
+
+    def extractive_answer(self, question: str, *, history: Sequence[str] = (), k: int | None = None,
+                          mode: str = "full", filters: Filters = NO_FILTERS) -> Answer:
         question = check_question(question, self.settings.max_question_chars)
         query = standalone_query(question, history)
         self.library.reload_manifest()

@@ -5,7 +5,7 @@ Read from the environment only at the edges (CLI main, app start), never at impo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -29,6 +29,13 @@ class Settings:
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
     sync_rate: float = 2.0  # requests a second to a council's site (`clerk sync`)
     sync_look_back_days: int = 120  # re-read meetings this far before the last sync: minutes come late
+    # Optional language model (assistant/llm.py): an OpenAI-compatible chat-completions endpoint.
+    llm_url: str | None = None  # e.g. http://127.0.0.1:8080/v1; unset: answers are extractive
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)  # never printed with the settings
+    llm_timeout: float = 180.0  # seconds to wait for the server, and between streamed pieces: a 1.5B model on
+    # one CPU thread takes 1 to 2 minutes to read the passages and answer
+    llm_max_tokens: int = 400
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -42,6 +49,11 @@ class Settings:
         "reranker": "CLERK_RERANKER",
         "sync_rate": "CLERK_SYNC_RATE",
         "sync_look_back_days": "CLERK_SYNC_LOOK_BACK_DAYS",
+        "llm_url": "CLERK_LLM_URL",
+        "llm_model": "CLERK_LLM_MODEL",
+        "llm_api_key": "CLERK_LLM_API_KEY",
+        "llm_timeout": "CLERK_LLM_TIMEOUT",
+        "llm_max_tokens": "CLERK_LLM_MAX_TOKENS",
     }
 
     @classmethod
