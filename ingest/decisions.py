@@ -61,8 +61,8 @@ _PROCEDURAL = re.compile(
     r"|\b(?:accept|approv|sign)\w*(?: of)? (?:the )?(?:last |previous )?[\w ]{0,40}minutes\b|\bcorrect record\b|\bapologies\b|\bdeclarations? of (?:pecuniary |other )?interests?\b"
     r"|\bdate of the next meeting\b", re.I)
 _PROCEDURAL_HEADING = re.compile(
-    r"^\W*(?:\d+\W*)?(?:apologies|declarations?|(?:approval of |to approve )?(?:the )?minutes|matters arising|"
-    r"date of (?:the )?next)", re.I)
+    r"^\W*(?:\d+(?:/\d+)?\W*)?(?:apologies|declarations?|(?:approval of|to approve|confirmation of|to confirm) (?:the )?minutes"
+    r"|minutes of (?:the )?(?:last|previous)|matters arising|date of (?:the )?next)", re.I)  # not "Minutes:", ModernGov's label
 
 
 def _continues(paragraph: str, opened_bare: bool, numbered: bool) -> bool:

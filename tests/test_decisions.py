@@ -82,6 +82,7 @@ def test_seed_decisions_and_their_numbered_parts(name, count, parts, effect):
     assert len(decisions) == count
     if count:
         assert len(decisions[0].parts) == parts
+        assert not decisions[0].procedural  # under ModernGov's "Minutes:" label, yet not about minutes
         assert effect is None or decisions[0].effect == effect
     if name.startswith("seeds/002"):
         assert decisions[0].parts == ("That the report be noted.",)
