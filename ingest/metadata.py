@@ -19,6 +19,7 @@ _LONDON_BOROUGH = re.compile(rf"\b(London Borough of (?:{_WORD}[ ]?){{1,3}})")
 _COUNCIL_OF_THE = re.compile(r"\bCouncil of the (City|County|Borough|Town) of ([A-Z][A-Za-z-]+)")
 _SHORT_COUNCIL = re.compile(r"\b([A-Z]{2,6} Council)\b")  # "BCP Council"
 _OFSTED_LA = re.compile(r"Inspection of (?:the )?([^\n]{2,60}?) local\s+authority\s+children", re.I)
+_DECISION_PAGE = re.compile(r"^(?:Decision status|Decision Maker|Is Key decision\?|Date of decision):", re.M)
 _DECIDED_ON = re.compile(r"^(?:Date of decision|Decided at meeting|Date of meeting|Meeting date):\s*([^\n]{6,40})",
                          re.I | re.M)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]{4,80})", re.I)
@@ -69,6 +70,8 @@ def infer_kind(head: str) -> str:
     themselves at the top; minutes carry a "Minutes" label, RESOLVED blocks or apologies."""
     top = head[:800]
     first = top.split("\n\n", 1)[0].strip()
+    if _DECISION_PAGE.search(top):
+        return "decision"  # a ModernGov decision page ("Decision status: …", "Date of decision: …")
     if (_LABEL_PAGES.match(first) or _MODERNGOV_MEETING.search(top)) and _MINUTES.search(head):
         return "minutes"  # a ModernGov item page, even when its minutes talk about an inspection
     if _INSPECTION.search(top):

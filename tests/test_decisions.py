@@ -205,3 +205,13 @@ def test_printed_minutes_split_into_numbered_items(name, first, last):
         gates = next(c for c in chunks if c.decision and "Gate design 1" in c.text)
         assert gates.meta.minute == "160/20" and gates.heading.startswith("160/20 To Approve Design")
         assert not any("161/20" in c.text and "160/20" in c.text for c in chunks)
+
+
+@needs_shared
+@pytest.mark.parametrize("name,date", [("lgsf_decisions_modgov_decision_detail.html", "2015-10-19"),
+                                       ("lgsf_decisions_modgov_decision_multi_paragraph.html", "2021-07-27")])
+def test_moderngov_decision_pages_are_decisions_dated_when_decided(name, date):
+    doc = _document(SHARED / "dev" / "moderngov" / name)
+    assert (doc.meta.kind, doc.meta.meeting_date) == ("decision", date)
+    decisions = [c.decision for c in chunk_document(doc) if c.decision]
+    assert len(decisions) == 1 and decisions[0].text.startswith("Decision:")
