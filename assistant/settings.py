@@ -5,7 +5,7 @@ Read from the environment only at the edges (CLI main, app start), never at impo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -29,6 +29,12 @@ class Settings:
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
     sync_rate: float = 2.0  # requests a second to a council's site (`clerk sync`)
     sync_look_back_days: int = 120  # re-read meetings this far before the last sync: minutes come late
+    # The app's uploads: each file (a zip too) and each file unpacked from a zip, in MB; a zip's
+    # file count and unpacked total, so a small zip cannot fill the disk.
+    upload_max_mb: int = 50
+    upload_zip_max_files: int = 500
+    upload_zip_max_mb: int = 500
+    app_password: str | None = field(default=None, repr=False)  # shared password for the app; off when unset
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -42,6 +48,10 @@ class Settings:
         "reranker": "CLERK_RERANKER",
         "sync_rate": "CLERK_SYNC_RATE",
         "sync_look_back_days": "CLERK_SYNC_LOOK_BACK_DAYS",
+        "upload_max_mb": "CLERK_UPLOAD_MAX_MB",
+        "upload_zip_max_files": "CLERK_UPLOAD_ZIP_MAX_FILES",
+        "upload_zip_max_mb": "CLERK_UPLOAD_ZIP_MAX_MB",
+        "app_password": "CLERK_APP_PASSWORD",
     }
 
     @classmethod
