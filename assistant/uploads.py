@@ -96,8 +96,8 @@ def _unzip(name: str, data: bytes, limits: Limits) -> list[Incoming]:
     for member in members:
         label = f"{name}/{member.filename}"
         parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-        if any(p.startswith(".") for p in parts) or parts[-1].startswith("__MACOSX"):
-            continue  # hidden files and macOS resource forks are not records
+        if any(p.startswith(".") and p not in (".", "..") for p in parts) or parts[0] == "__MACOSX":
+            continue  # hidden files and macOS resource forks are not records; "../x" is stored as "x"
         if not is_supported(parts[-1]):  # refused for its type before a byte is unpacked
             found.append(Incoming(label, safe_name(parts[-1]), error=f"unsupported file type {PurePosixPath(parts[-1]).suffix or '(none)'}"))
             continue
@@ -111,8 +111,8 @@ def _unzip(name: str, data: bytes, limits: Limits) -> list[Incoming]:
             continue
         if len(content) > allowed:
             limit = limits.max_bytes if allowed == limits.max_bytes else limits.max_unzipped_bytes
-            what = "the file" if allowed == limits.max_bytes else "the zip's files together"
-            found.append(Incoming(label, safe_name(parts[-1]), error=f"{what} unpack to over {_mb(limit)}"))
+            what = "the file unpacks" if allowed == limits.max_bytes else "the zip's files together unpack"
+            found.append(Incoming(label, safe_name(parts[-1]), error=f"{what} to over {_mb(limit)}"))
             if allowed < limits.max_bytes:
                 break  # the zip's whole allowance is spent
             continue
