@@ -96,7 +96,8 @@ def citation_card_html(citation: Citation, turn: int) -> str:
     else:
         passage = html.escape(text)
     facts = " · ".join(f"{html.escape(label)}: {html.escape(value)}" for label, value in citation_facts(citation))
-    return (f'<section id="{anchor(turn, citation.n)}" aria-label="Source {citation.n}">'
+    # scroll-margin: a [n] link scrolls the card to just below Streamlit's header, not under it.
+    return (f'<section id="{anchor(turn, citation.n)}" aria-label="Source {citation.n}" style="scroll-margin-top:4rem">'
             f'<p style="margin:0 0 0.3em 0"><strong>[{citation.n}]</strong> '
             f'<span style="font-size:0.85em">{facts}</span></p>'
             f'<blockquote style="margin:0;white-space:pre-wrap">{passage}</blockquote></section>')
