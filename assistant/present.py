@@ -2,7 +2,10 @@
 neither HTML nor Markdown in a record (links, images, <script>) is ever interpreted."""
 from __future__ import annotations
 
+import html
 import re
+
+from ingest.filters import Filters
 
 from .answers import Answer, Citation
 
@@ -49,3 +52,86 @@ def citation_sections(answer: Answer) -> list[tuple[str, list[Citation]]]:
     if answer.abstained:
         return [("Closest matches (not an answer)", further)] if further else []
     return [(title, group) for title, group in (("Sources", cited), ("Further reading", further)) if group]
+
+
+# The chat renders answers and source cards as HTML (st.html), so that [n] can link to its card.
+# Every piece of record text goes through html.escape before any tag of ours is put around it.
+
+def anchor(turn: int, n: int) -> str:
+    """The id of source [n]'s card in turn `turn`: unique on the page, whatever the conversation."""
+    return f"source-{turn}-{n}"
+
+
+_CHIP = ("font-size:0.8em;font-weight:600;padding:0 0.35em;margin:0 0.1em;border:1px solid currentColor;"
+         "border-radius:0.6em;text-decoration:none;white-space:nowrap")
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """The answer's text, escaped, with each [n] a small link to its source card."""
+    listed = {c.n for c in answer.citations}
+    lines = []
+    for line in answer.text.split("\n"):
+        def chip(match: re.Match) -> str:
+            n = int(match[1])
+            if n not in listed:
+                return match[0]
+            return (f'<a href="#{anchor(turn, n)}" style="{_CHIP}" title="Go to source {n}" '
+                    f'aria-label="source {n}">[{n}]</a>')
+        lines.append(re.sub(r"\[(\d+)\]", chip, html.escape(line)))
+    return '<div class="clerk-answer">' + "<br>".join(lines) + "</div>"
+
+
+def citation_facts(citation: Citation) -> list[tuple[str, str]]:
+    """What a source card says of where the passage comes from, as (label, value), known values only."""
+    facts = [("Council", citation.council), ("Committee", citation.committee), ("Meeting date", citation.meeting_date),
+             ("Item", citation.item), ("Minute", citation.minute), ("Title", citation.title if not citation.item else None),
+             ("Page", str(citation.page)), ("Kind", (citation.kind or "").replace("_", " ")),
+             ("Document", citation.file_name)]
+    return [(label, value) for label, value in facts if value]
+
+
+def citation_card_html(citation: Citation, turn: int) -> str:
+    """A source card: its number, where it comes from, and the passage with the supporting
+    sentence marked (highlighted and bold, so not by colour alone)."""
+    text, supporting = citation.text, citation.supporting
+    if supporting and supporting in text:
+        before, _, after = text.partition(supporting)
+        passage = (html.escape(before) + "<mark><strong>" + html.escape(supporting) + "</strong></mark>"
+                   + html.escape(after))
+    else:
+        passage = html.escape(text)
+    facts = " · ".join(f"{html.escape(label)}: {html.escape(value)}" for label, value in citation_facts(citation))
+    # scroll-margin: a [n] link scrolls the card to just below Streamlit's header, not under it.
+    return (f'<section id="{anchor(turn, citation.n)}" aria-label="Source {citation.n}" style="scroll-margin-top:4rem">'
+            f'<p style="margin:0 0 0.3em 0"><strong>[{citation.n}]</strong> '
+            f'<span style="font-size:0.85em">{facts}</span></p>'
+            f'<blockquote style="margin:0;white-space:pre-wrap">{passage}</blockquote></section>')
+
+
+def conversation_markdown(turns: list[tuple[str, Answer | str]]) -> str:
+    """The conversation as a Markdown file: each question, its answer and the sources with their
+    supporting sentences in bold. Record text is escaped, so the file renders as the app showed it."""
+    out = ["# Clerk conversation", ""]
+    for question, reply in turns:
+        out += [f"## Q: {escape_markdown(question)}", ""]
+        if not isinstance(reply, Answer):
+            out += [f"_{escape_markdown(reply)}_", ""]
+            continue
+        if reply.standalone_question:
+            out += [f"_Searched for: {escape_markdown(reply.standalone_question)}_", ""]
+        if reply.filters:
+            out += [f"_Filters: {escape_markdown(describe_filters(reply.filters))}_", ""]
+        out += [answer_markdown(reply), ""]
+        for title, citations in citation_sections(reply):
+            out += [f"### {title}", ""]
+            for citation in citations:
+                out += [f"- {citation_heading(citation)}", "", "  > " + citation_markdown(citation).replace("\n", "\n  > "), ""]
+    return "\n".join(out)
+
+
+def describe_filters(filters: dict | None) -> str:
+    """An answer's filters (Filters.to_json) in words, or "" when none applied."""
+    if not filters:
+        return ""
+    lists = ("councils", "committees", "kinds")
+    return Filters(**{k: tuple(v) if k in lists else v for k, v in filters.items()}).describe()

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -12,7 +13,7 @@ from ingest.embed import Embedder, load_embedder, load_reranker
 from ingest.filters import NO_FILTERS, Filters
 from ingest.lexical import tokenize
 from ingest.library import Library
-from ingest.pipeline import IngestReport, ingest_paths
+from ingest.pipeline import FileOutcome, IngestReport, ingest_paths, remove_documents
 from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
@@ -55,6 +56,9 @@ class Assistant:
     settings: Settings
     embedder: Embedder
     library: Library
+    # One writer at a time: app sessions are threads sharing this object, and two ingests (or an
+    # ingest and a delete) would each save a manifest missing the other's changes. Questions need no lock.
+    writing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Assistant":
@@ -70,8 +74,19 @@ class Assistant:
 
     def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress,
                jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
-        return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
-                            jsonl_mapping=jsonl_mapping)
+        with self.writing:
+            return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
+                                jsonl_mapping=jsonl_mapping)
+
+    def delete_document(self, source: str, reason: str = "deleted") -> FileOutcome | None:
+        """Drop one document (by its manifest key) from the store: its passages, its manifest entry,
+        and so the lexical index at the next question. None when it was not in the store."""
+        with self.writing:
+            self.library.reload_manifest()
+            report = IngestReport()
+            remove_documents([source], self.library, report, reason)
+            self.library.lexical()
+        return report.outcomes[0] if report.outcomes else None
 
     def ask(self, question: str, **options) -> Answer:
         """The answer: written by the language model when CLERK_LLM_URL is set, and held to the

@@ -36,6 +36,12 @@ class Settings:
     llm_timeout: float = 180.0  # seconds to wait for the server, and between streamed pieces: a 1.5B model on
     # one CPU thread takes 1 to 2 minutes to read the passages and answer
     llm_max_tokens: int = 400
+    # The app's uploads: each file (a zip too) and each file unpacked from a zip, in MB; a zip's
+    # file count and unpacked total, so a small zip cannot fill the disk.
+    upload_max_mb: int = 50
+    upload_zip_max_files: int = 500
+    upload_zip_max_mb: int = 500
+    app_password: str | None = field(default=None, repr=False)  # shared password for the app; off when unset
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -54,6 +60,10 @@ class Settings:
         "llm_api_key": "CLERK_LLM_API_KEY",
         "llm_timeout": "CLERK_LLM_TIMEOUT",
         "llm_max_tokens": "CLERK_LLM_MAX_TOKENS",
+        "upload_max_mb": "CLERK_UPLOAD_MAX_MB",
+        "upload_zip_max_files": "CLERK_UPLOAD_ZIP_MAX_FILES",
+        "upload_zip_max_mb": "CLERK_UPLOAD_ZIP_MAX_MB",
+        "app_password": "CLERK_APP_PASSWORD",
     }
 
     @classmethod

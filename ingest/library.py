@@ -8,6 +8,7 @@ from the server's passages whenever the shared revision moves: STORE/servers/HOS
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,6 +22,11 @@ def _server_folder(url: str) -> str:
     """A folder name per server, so one --store folder can cache indexes for several servers."""
     parsed = urlparse(url)
     return re.sub(r"[^A-Za-z0-9.-]+", "_", f"{parsed.hostname}_{parsed.port or 8000}{parsed.path}").strip("_")
+
+
+# App sessions are threads sharing a Library: two rebuilding the index at once would write the same
+# folder. One lock for the process, because a second Library over the same store may exist.
+_lexical_lock = threading.RLock()
 
 
 class Library:
@@ -42,25 +48,27 @@ class Library:
 
     def lexical(self) -> LexicalIndex:
         """The BM25 index for the current manifest revision, loading or rebuilding it as needed."""
-        if self._lexical is None or self._lexical.revision != self.manifest.revision:
-            loaded = LexicalIndex.load(self.lexical_dir)
-            if loaded is None or loaded.revision != self.manifest.revision or len(loaded.ids) != self.store.count():
-                loaded = self.rebuild_lexical()
-            self._lexical = loaded
-        return self._lexical
+        with _lexical_lock:
+            if self._lexical is None or self._lexical.revision != self.manifest.revision:
+                loaded = LexicalIndex.load(self.lexical_dir)
+                if loaded is None or loaded.revision != self.manifest.revision or len(loaded.ids) != self.store.count():
+                    loaded = self.rebuild_lexical()
+                self._lexical = loaded
+            return self._lexical
 
     def rebuild_lexical(self) -> LexicalIndex:
         # Stamped with the revision read before the passages. With a server, another instance may be
         # storing passages meanwhile; it moves the revision only after they are stored, so an index
         # read in the middle of that is rebuilt at the next question, never kept.
-        revision = self.manifest.revision
-        chunks = list(self.store.iter_chunks())
-        index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks], revision,
-                                   boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]),
-                                   [facets_of(c) for c in chunks])
-        index.save(self.lexical_dir)
-        self._lexical = index
-        return index
+        with _lexical_lock:
+            revision = self.manifest.revision
+            chunks = list(self.store.iter_chunks())
+            index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks], revision,
+                                       boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]),
+                                       [facets_of(c) for c in chunks])
+            index.save(self.lexical_dir)
+            self._lexical = index
+            return index
 
     def reload_manifest(self) -> None:
         """Pick up an ingest done by another process (the CLI while the app runs) or, with a

@@ -1,8 +1,20 @@
 """The Streamlit app, run in process by AppTest over a real store and the real model."""
+import io
+import re
+import shutil
+import zipfile
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import CORPUS, ROOT
+
+ASK, LIBRARY, DECISIONS = "pages_app/ask.py", "pages_app/library.py", "pages_app/decisions.py"
+# A record with live HTML in it: the app must show it as text.
+EVIL = (b"Little Ashby Parish Council\nMinutes of the meeting of the Parish Council held on 3 June 2024\n\n"
+        b"24/061 Village hall roof <script>alert('x')</script>\n"
+        b"RESOLVED: That the quote for the village hall roof <img src=x onerror=\"alert(1)\"> from Thatch & Sons be "
+        b"accepted.\n")
 
 
 @pytest.fixture(autouse=True)
@@ -17,24 +29,96 @@ def fresh_cache():
 @pytest.fixture
 def app(demo_store, monkeypatch, embedder):
     monkeypatch.setenv("CLERK_STORE", str(demo_store))
+    monkeypatch.delenv("CLERK_APP_PASSWORD", raising=False)
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+
+
+@pytest.fixture
+def writable_app(demo_store, tmp_path, monkeypatch, embedder):
+    """The app over a copy of the demo store, for tests that add or delete."""
+    store = tmp_path / "store"
+    shutil.copytree(demo_store, store)
+    monkeypatch.setenv("CLERK_STORE", str(store))
+    monkeypatch.delenv("CLERK_APP_PASSWORD", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.store = store
+    return at
+
+
+def ask(at, question):
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    return at
+
+
+def last_turn(at):
+    """The last answer's HTML (answer first, then the source cards)."""
+    return [h.value for h in at.chat_message[-1].get("html")]
+
+
+def card_councils(cards):
+    return {re.search(r"Council: ([^·<]+?) ·", c).group(1) for c in cards}
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def upload(at, files):
+    at.switch_page(LIBRARY).run()
+    at.file_uploader[0].set_value(files).run()
+    button(at, "Ingest the files").click().run()
+    assert not at.exception
+    return at
 
 
 def test_question_gets_a_cited_answer(app):
     app.run()
     assert not app.exception
-    app.chat_input[0].set_value("What was resolved about care leavers?").run()
-    assert not app.exception
-    import re
-
-    answer = app.chat_message[1].markdown[0].value
-    markers = {int(n) for n in re.findall(r"\*\*\[(\d+)\]\*\*", answer)}
+    answer, *cards = last_turn(ask(app, "What was resolved about care leavers?"))
+    markers = set(re.findall(r'href="#(source-0-\d+)"', answer))
     assert markers
-    cards = {int(re.match(r"\[(\d+)\]", e.label).group(1)): e for e in app.expander}
-    assert markers <= set(cards)  # every marker has its source card
-    for n in markers:  # whose supporting sentence is shown in bold
-        assert "**" in cards[n].markdown[0].value
-    assert any("care leaver" in cards[n].markdown[0].value.lower() for n in markers)
+    ids = {re.search(r'id="(source-0-\d+)"', c).group(1): c for c in cards}
+    assert markers <= set(ids)  # every marker links to its source card
+    for anchor in markers:  # whose supporting sentence is marked inside the passage
+        assert re.search(r"<mark><strong>[^<]+</strong></mark>", ids[anchor])
+    assert any("care leaver" in ids[a].lower() for a in markers)
+    for card in cards:
+        for fact in ("Council: ", "Meeting date: ", "Page: ", "Kind: "):
+            assert fact in card
+    downloads = [b.label for b in app.get("download_button")]
+    assert any("(the passage is on page" in label for label in downloads)  # a PDF says which page
+    assert "Export the conversation (Markdown)" in downloads
+
+
+def test_follow_up_shows_what_was_searched_and_new_conversation_clears(app):
+    app.run()
+    ask(app, "What was resolved about care leavers?")
+    ask(app, "And when does it take effect?")
+    assert any(c.value.startswith("Searched for: What was resolved about care leavers") for c in app.caption)
+    assert re.search(r'href="#source-1-\d+"', last_turn(app)[0])  # the second turn's chips point at its own cards
+    button(app, "New conversation").click().run()
+    assert not app.chat_message
+
+
+def test_filters_change_the_sources_and_are_shown(app):
+    app.run()
+    _, *cards = last_turn(ask(app, "What was resolved about care leavers?"))
+    assert len(card_councils(cards)) > 1
+    app.multiselect(key="ask-councils").set_value(["Northmoor Borough Council"]).run()
+    _, *cards = last_turn(ask(app, "What was resolved about care leavers?"))
+    assert card_councils(cards) == {"Northmoor Borough Council"}
+    assert "Filters: council Northmoor Borough Council" in [c.value for c in app.chat_message[-1].caption]
+    app.date_input(key="ask-since").set_value("2024-06-01").run()
+    _, *cards = last_turn(ask(app, "What was resolved about care leavers?"))
+    assert all(re.search(r"Meeting date: 2024-(0[6-9]|1[0-2])", c) for c in cards)
+
+
+def test_abstention_shows_closest_matches(app):
+    app.run()
+    ask(app, "What is the airspeed velocity of an unladen swallow?")
+    titles = [m.value for m in app.chat_message[-1].markdown]
+    assert "**Closest matches (not an answer)**" in titles
 
 
 def test_empty_store_and_bad_question_are_explained(app):
@@ -42,3 +126,94 @@ def test_empty_store_and_bad_question_are_explained(app):
     app.chat_input[0].set_value("x" * 50_000).run()
     assert not app.exception
     assert "limit is 2,000" in app.error[0].value
+
+
+def test_upload_ingests_a_file_that_can_be_asked_about_downloaded_and_deleted(writable_app):
+    at = writable_app
+    at.run()
+    text = (CORPUS / "little-ashby-pc_2024-09-09_minutes.md").read_bytes().replace(b"2024", b"2025")
+    upload(at, [("../../LA Sept 2025 minutes.md", text, "text/markdown")])
+    assert [s.value for s in at.success][0].startswith("Added: \\.\\./\\.\\./LA Sept 2025 minutes\\.md")
+    assert (at.store / "uploads" / "LA_Sept_2025_minutes.md").read_bytes() == text  # kept inside the store
+    assert not (at.store.parent / "LA Sept 2025 minutes.md").exists()
+    rows = at.dataframe[-1].value
+    assert rows[rows["document"] == "LA_Sept_2025_minutes.md"]["status"].tolist() == ["ingested"]
+    assert at.metric[0].value == "12"
+
+    at.switch_page(ASK).run()
+    _, *cards = last_turn(ask(at, "What did Little Ashby resolve in September 2025?"))
+    assert any("LA_Sept_2025_minutes.md" in c for c in cards)
+
+    at.switch_page(LIBRARY).run()
+    at.selectbox[0].set_value(str(at.store / "uploads" / "LA_Sept_2025_minutes.md")).run()
+    assert "Download LA\\_Sept\\_2025\\_minutes\\.md" in [b.label for b in at.get("download_button")]
+    at.checkbox(key="confirm-delete").check().run()
+    button(at, "Delete the document").click().run()
+    assert "Deleted: LA\\_Sept\\_2025\\_minutes\\.md" in [i.value for i in at.info]
+    assert at.metric[0].value == "11"
+    assert not (at.store / "uploads" / "LA_Sept_2025_minutes.md").exists()
+
+
+def test_bad_uploads_get_their_own_errors_and_harm_nothing(writable_app):
+    at = writable_app
+    at.run()
+    good_pdf = (CORPUS / "eastbridge_cyp-scrutiny_2024-06-18_minutes.pdf").read_bytes()
+    upload(at, [("board.pdf", good_pdf, "application/pdf")])
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("../../../escaped.txt", "Little Ashby Parish Council resolved to paint the bus shelter.")
+        archive.writestr("board.pdf", b"%PDF-1.4 this is not really a PDF")
+        archive.writestr("run.exe", b"MZ")
+    upload(at, [("batch.zip", zipped.getvalue(), "application/zip")])
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("Not added: batch\\.zip/board\\.pdf:") for e in errors)
+    assert any(e.startswith("Not added: batch\\.zip/run\\.exe: unsupported file type") for e in errors)
+    assert any(s.value.startswith("Added: batch\\.zip/\\.\\./\\.\\./\\.\\./escaped\\.txt") for s in at.success)
+    uploads = at.store / "uploads"
+    assert (uploads / "escaped.txt").is_file() and not (at.store.parent.parent / "escaped.txt").exists()
+    assert (uploads / "board.pdf").read_bytes() == good_pdf  # the bad file did not replace the good one
+    rows = at.dataframe[-1].value
+    assert rows[rows["document"] == "board.pdf"]["status"].tolist() == ["ingested"]
+    assert "failed" in rows[rows["document"] == "batch.zip/board.pdf"]["status"].tolist()
+
+
+def test_a_document_with_html_in_it_is_shown_as_text(writable_app):
+    at = writable_app
+    at.run()
+    upload(at, [("<b>evil</b>.txt", EVIL, "text/plain")])
+    assert at.success[0].value.startswith("Added: \\<b\\>evil\\</b\\>\\.txt")
+    at.switch_page(ASK).run()
+    ask(at, "What was resolved about the village hall roof?")
+    rendered = last_turn(at)
+    assert any("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in h for h in rendered)
+    everything = " ".join(rendered + [m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert "<img" not in everything and "<script" not in everything
+
+
+def test_decisions_are_listed_and_filtered(app):
+    app.run()
+    app.switch_page(DECISIONS).run()
+    assert not app.exception
+    every = app.dataframe[0].value
+    assert len(set(every["council"])) > 1
+    assert list(every["date"]) == sorted(every["date"], reverse=True)  # newest first without a topic
+    app.multiselect(key="decisions-councils").set_value(["Little Ashby Parish Council"]).run()
+    ashby = app.dataframe[0].value
+    assert 0 < len(ashby) < len(every) and set(ashby["council"]) == {"Little Ashby Parish Council"}
+    app.multiselect(key="decisions-effects").set_value(["approved"]).run()
+    approved = app.dataframe[0].value
+    assert 0 < len(approved) < len(ashby) and set(approved["effect"]) == {"approved"}
+    app.text_input(key="decisions-topic").set_value("play area").run()
+    assert "Download as CSV" in [b.label for b in app.get("download_button")]
+
+
+def test_password_gate_shows_nothing_until_the_password_is_given(app, monkeypatch):
+    monkeypatch.setenv("CLERK_APP_PASSWORD", "correct horse")
+    app.run()
+    assert not app.chat_input and not app.get("html") and [t.value for t in app.title] == ["Clerk"]
+    app.text_input[0].set_value("wrong")
+    app.button[0].click().run()
+    assert "That password is not right." in [e.value for e in app.error] and not app.chat_input
+    app.text_input[0].set_value("correct horse")
+    app.button[0].click().run()
+    assert app.chat_input and not app.exception

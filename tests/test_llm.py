@@ -345,8 +345,9 @@ def test_the_app_shows_only_checked_sentences_and_the_notice(demo_store, chat_se
     finally:
         st.cache_resource.clear()
     assert not app.exception
-    shown = [m.value for m in app.chat_message[1].markdown]
-    assert shown[0] == "Northmoor's Cabinet extended the council tax reduction for care leavers **[2]**\\."
+    shown = [h.value for h in app.chat_message[1].get("html")]  # the answer, then its source cards
+    assert "Northmoor&#x27;s Cabinet extended the council tax reduction for care leavers" in shown[0]  # escaped
+    assert ">[2]<" in shown[0] and "[9]" not in shown[0]
     assert not any("Rents went up" in m for m in shown)
     assert app.chat_message[1].info[0].value.startswith("1 sentence of the language model's reply left out")
     assert "Written by the language model" in app.chat_message[1].caption[0].value

@@ -27,3 +27,16 @@ def test_sources_then_further_reading_or_closest_matches():
     assert [(t, [c.n for c in cs]) for t, cs in citation_sections(answer)] == [("Sources", [1]), ("Further reading", [2])]
     silent = Answer("q", "no", abstained=True, citations=(_citation(1, cited=False),))
     assert [t for t, _ in citation_sections(silent)] == ["Closest matches (not an answer)"]
+
+
+def test_html_answer_links_markers_to_cards_and_escapes_the_record():
+    from assistant.present import answer_html, citation_card_html, conversation_markdown
+
+    answer = Answer("q", EVIL + " [1] [9]", abstained=False, citations=(_citation(1, supporting="<script>alert(1)</script>"),))
+    rendered = answer_html(answer, 3) + citation_card_html(answer.citations[0], 3)
+    assert '<a href="#source-3-1"' in rendered and '"#source-3-9"' not in rendered  # [9] names no source: plain text
+    assert 'id="source-3-1"' in rendered
+    assert "<mark><strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong></mark>" in rendered
+    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+    exported = conversation_markdown([("q?", answer), ("x" * 3, "Cannot ask that: too long.")])
+    assert "## Q: q?" in exported and "\\<script\\>" in exported and "_Cannot ask that: too long\\._" in exported

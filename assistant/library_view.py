@@ -1,0 +1,126 @@
+"""What the app shows of the store: filter options, counts for the library chart, each document's
+status, and the decisions table. Pure functions over the manifest, the facets and the upload history."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.filters import Filters
+from ingest.manifest import ManifestEntry
+
+from .answers import DecisionEntry
+from .uploads import HistoryEntry
+
+UNKNOWN = "(unknown)"
+
+
+@dataclass(frozen=True)
+class FacetOptions:
+    councils: tuple[str, ...]
+    committees: tuple[str, ...]
+    kinds: tuple[str, ...]
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+
+def facet_options(facets: list[dict], councils: tuple[str, ...] = ()) -> FacetOptions:
+    """The values in the store, for the filter widgets; committees only of `councils` when some are chosen."""
+    dates = [f["date"] for f in facets if f.get("date")]
+    return FacetOptions(
+        councils=tuple(sorted({f["council"] for f in facets if f.get("council")})),
+        committees=tuple(sorted({f["committee"] for f in facets
+                                 if f.get("committee") and (not councils or f.get("council") in councils)})),
+        kinds=tuple(sorted({f["kind"] for f in facets if f.get("kind")})),
+        first_date=_date(min(dates)) if dates else None,
+        last_date=_date(max(dates)) if dates else None)
+
+
+def _date(yyyymmdd: int) -> dt.date:
+    return dt.date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)
+
+
+def make_filters(councils=(), committees=(), since: dt.date | None = None, until: dt.date | None = None,
+                 kinds=(), decisions_only: bool = False) -> Filters:
+    return Filters(councils=tuple(councils), committees=tuple(committees),
+                   since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+                   kinds=tuple(kinds), decisions_only=decisions_only)
+
+
+def counts_by(documents: dict[str, ManifestEntry], field: str) -> list[tuple[str, int]]:
+    """Documents per council, committee or year, largest first (years in order)."""
+    if field == "year":
+        counter = Counter(e.meta["meeting_date"][:4] if e.meta.get("meeting_date") else UNKNOWN
+                          for e in documents.values())
+        return sorted(counter.items())
+    counter = Counter(e.meta.get(field) or UNKNOWN for e in documents.values())
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def file_name(source: str) -> str:
+    return source if source.startswith(("http://", "https://")) else Path(source).name
+
+
+def document_rows(documents: dict[str, ManifestEntry], history: list[HistoryEntry]) -> list[dict]:
+    """One row per document in the store ("ingested"), then each upload that is not: "failed" with
+    its reason, "superseded" when a later upload of the same name replaced it, "deleted"."""
+    uploaded = {}
+    for entry in history:
+        if entry.status != "failed" and entry.source:
+            uploaded[(entry.source, entry.sha256)] = entry.time
+    rows = []
+    for source, entry in sorted(documents.items(), key=lambda kv: file_name(kv[0]).lower()):
+        rows.append({"document": file_name(source), "council": entry.meta.get("council") or "",
+                     "committee": entry.meta.get("committee") or "", "meeting date": entry.meta.get("meeting_date") or "",
+                     "kind": entry.meta.get("kind") or "", "passages": entry.chunks, "status": "ingested",
+                     "detail": "; ".join(entry.warnings), "uploaded": uploaded.get((source, entry.sha256), ""),
+                     "source": source})
+    others: dict[tuple[str, str], dict] = {}
+    deleted_at = {e.source: e.time for e in history if e.status == "deleted"}
+    for entry in history:
+        if entry.status == "deleted":
+            continue
+        current = documents.get(entry.source)
+        if entry.status == "failed":
+            status, detail = "failed", entry.message
+        elif current and current.sha256 == entry.sha256:
+            continue  # the version in the store, listed above
+        elif current:
+            status, detail = "superseded", "a later upload of the same name replaced it"
+        elif entry.source in deleted_at:
+            status, detail = "deleted", f"deleted {deleted_at[entry.source]}"
+        else:
+            status, detail = "removed", "no longer in the store"
+        # The latest word on each version; a failed upload is keyed by its name and content.
+        others[(entry.source or entry.name, entry.sha256)] = {
+            "document": entry.name, "council": "", "committee": "", "meeting date": "", "kind": "", "passages": 0,
+            "status": status, "detail": detail, "uploaded": entry.time, "source": entry.source}
+    return rows + sorted(others.values(), key=lambda r: r["uploaded"], reverse=True)
+
+
+def decision_rows(entries: list[DecisionEntry]) -> list[dict]:
+    rows = []
+    for entry in entries:
+        c = entry.citation
+        rows.append({"date": c.meeting_date or "", "council": c.council or "", "body": c.committee or "",
+                     "item": " ".join(p for p in (f"item {c.item}" if c.item else "",
+                                                  f"minute {c.minute}" if c.minute else "") if p) or (c.title or ""),
+                     "decision": c.text, "effect": entry.effect, "votes": entry.votes or "",
+                     "citation": c.label()})
+    return rows
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents right. Cells that a
+    spreadsheet would run as a formula (=, +, -, @) are prefixed with ', as text (CSV injection)."""
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+                             for k, v in row.items()})
+    return out.getvalue().encode("utf-8-sig")

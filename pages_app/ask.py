@@ -1,0 +1,93 @@
+"""Ask: a chat whose answers cite their sources, with filters in the sidebar."""
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.answers import Answer
+from assistant.present import (
+    answer_html,
+    citation_card_html,
+    citation_sections,
+    conversation_markdown,
+    describe_filters,
+    escape_markdown,
+    text_markdown,
+)
+from assistant.service import QuestionError
+from pages_app.common import download_original, filter_widgets, get_assistant
+
+
+def stream_answer(stream) -> Answer:
+    """Checked sentences appear as the language model writes them; the final answer replaces them."""
+    preview, written = st.empty(), ""
+    with st.spinner("Searching the records…"):
+        for piece in stream:  # str pieces, then the Answer last
+            if isinstance(piece, Answer):
+                break
+            written += piece
+            preview.markdown(text_markdown(written))
+    preview.empty()
+    return piece
+
+
+def render_answer(answer: Answer, turn: int) -> None:
+    """One answer: its text with [n] chips, then a card per source. The one place an answer is drawn."""
+    if answer.standalone_question:
+        st.caption("Searched for: " + escape_markdown(answer.standalone_question))
+    if answer.filters:
+        st.caption("Filters: " + escape_markdown(describe_filters(answer.filters)))
+    if answer.notice:
+        st.info(escape_markdown(answer.notice))
+    st.html(answer_html(answer, turn))
+    if answer.composer == "llm":
+        st.caption("Written by the language model from the passages below; each sentence was checked against "
+                   "the passage it cites.")
+    for title, citations in citation_sections(answer):
+        st.markdown(f"**{title}**")
+        for citation in citations:
+            with st.container(border=True):
+                st.html(citation_card_html(citation, turn))
+                download_original(citation.source, citation.page, key=f"download-{turn}-{citation.n}")
+
+
+st.title("Ask the records")
+st.caption("Every sentence of an answer is quoted from a record; its [n] links to the source below it.")
+
+if "turns" not in st.session_state:
+    st.session_state.turns = []  # [(question, Answer | error text)]
+
+with st.sidebar:
+    st.header("Filters")
+    st.caption("They apply to the next question.")
+    filters = filter_widgets(get_assistant(), "ask")
+    if st.button("New conversation", icon=":material/restart_alt:"):
+        st.session_state.turns = []
+
+for turn, (question, reply) in enumerate(st.session_state.turns):
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        if isinstance(reply, Answer):
+            render_answer(reply, turn)
+        else:
+            st.error(reply)
+
+question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?")
+if question:
+    turn = len(st.session_state.turns)
+    with st.chat_message("user"):
+        st.text(question)
+    history = [q for q, reply in st.session_state.turns if isinstance(reply, Answer)]
+    with st.chat_message("assistant"):
+        try:
+            reply = stream_answer(get_assistant().ask_stream(question, history=history, filters=filters))
+            render_answer(reply, turn)
+        except QuestionError as exc:
+            reply = f"Cannot ask that: {exc}."
+            st.error(reply)
+    st.session_state.turns.append((question, reply))
+
+if st.session_state.turns:
+    with st.sidebar:
+        st.download_button("Export the conversation (Markdown)", conversation_markdown(st.session_state.turns),
+                           file_name="clerk-conversation.md", mime="text/markdown", on_click="ignore")

@@ -1,0 +1,53 @@
+"""What the pages share: the one Assistant per process, the filter widgets, the download of a record."""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.library_view import facet_options, make_filters
+from assistant.present import escape_markdown
+from assistant.service import Assistant
+from assistant.settings import Settings
+from ingest.filters import Filters
+
+
+@st.cache_resource(show_spinner="Loading the embedding model and the store…")
+def get_assistant() -> Assistant:
+    # Once per process, shared by every session: the model loads once, never on a rerun.
+    return Assistant.open(Settings.from_env())
+
+
+def filter_widgets(assistant: Assistant, key: str, *, decisions_toggle: bool = True) -> Filters:
+    """Council, committee, dates, kind (and decisions only), offered from what is in the store."""
+    assistant.library.reload_manifest()
+    facets = assistant.library.lexical().facets
+    councils = st.multiselect("Council", facet_options(facets).councils, key=f"{key}-councils",
+                              placeholder="All councils")
+    options = facet_options(facets, tuple(councils))
+    committees = st.multiselect("Committee", options.committees, key=f"{key}-committees",
+                                placeholder="All committees")
+    bounds = {"min_value": options.first_date, "max_value": options.last_date, "format": "YYYY-MM-DD"}
+    since = st.date_input("Meetings from", value=None, key=f"{key}-since", **bounds)
+    until = st.date_input("Meetings until", value=None, key=f"{key}-until", **bounds)
+    kinds = st.multiselect("Document kind", options.kinds, key=f"{key}-kinds", placeholder="All kinds",
+                           format_func=lambda k: k.replace("_", " "))
+    decisions_only = decisions_toggle and st.checkbox("Decisions only", key=f"{key}-decisions",
+                                                      help="Only passages that record a decision (RESOLVED …)")
+    return make_filters(councils, committees, since, until, kinds, decisions_only)
+
+
+def download_original(source: str, page: int | None, key: str) -> None:
+    """A button that downloads the record's file (read only when clicked), or a link for a synced record."""
+    if source.startswith(("http://", "https://")):
+        st.link_button("Open the record on the council's site", source)
+        return
+    path = Path(source)
+    if not path.is_file():
+        st.caption("The original file is no longer where it was ingested from.")
+        return
+    where = f" (the passage is on page {page})" if page and path.suffix.lower() == ".pdf" else ""
+    st.download_button(f"Download {escape_markdown(path.name)}{where}", data=path.read_bytes, file_name=path.name,
+                       mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream", key=key,
+                       on_click="ignore")
