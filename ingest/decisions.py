@@ -20,7 +20,9 @@ _OPENER = re.compile(
     r"\bRESOLVED\b|\bResolved\b(?=\s*(?:[:–—-]|[Tt]hat\b|to\b|\())|\b[Ii]t was (?:unanimously )?resolved\b"
     r"|(?m:^[ \t]*(?:Decision|DECISION|Decisions?|AGREED|Agreed)\s*:)|\bI agree to\b"
     r"|\b(?:The rules were suspended and )?the following (?:Resolutions? )?(?:was|were) adopted\b"
-    r"|\b(?:It was (?:unanimously )?agreed|(?:The |Parish )*Councill?(?:ors)? (?:unanimously )?agreed)\b(?= (?:that|to)\b)")
+    r"|\b[Ii]t was (?:also |further |then )?(?:unanimously )?(?:agreed|decided)\b"
+    r"|\b(?:(?:The|Parish|All) )*(?:Council|Councillors|Members|Committee|Panel) (?:present )?(?:unanimously |all )?"
+    r"(?:agreed|approved|decided)\b(?= (?:that|to|the)\b)")
 # A recorded vote or a proposer's note: "(Cllr X proposed, Cllr Y seconded, all were in favour)",
 # "Prop. GK, 2nd JR, All agreed.", "For (39) … Against (19) … Abstain (1)", "Motion carried."
 _VOTE = re.compile(
@@ -40,6 +42,8 @@ _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xi
 _GLUED_END = re.compile(r"(?<=[a-z0-9)])\.(?=[A-Z][A-Za-z]+[\s:])")
 _OUTCOME = re.compile(r"(?:The )?(?:(?:substantive )?motion|amendment|recommendations?)? ?(?:was |were )?"
                       r"(?:carried|lost|fell|agreed)\b", re.I)
+_LEGISLATION_PASSED = re.compile(r"\b(?:Adopted|Passed)\.\s+Yeas\s+\d+\.\s+Nays\s+\d+\.")
+_LEGISLATION_LABEL = re.compile(r"\b(?:Res|Ord)\.\s+No\.\s+\d+-\d+\.")
 _LABEL = re.compile(r"^[A-Z][^:\n]{1,40}:\s+\S")  # "Publication date: 22/10/2015" ends a decision page's text
 _STOP = re.compile(r"^\s*(?:Supporting documents|Accompanying Documents|Reasons? for|Alternative options|"
                    r"Outstanding for Action|POST MEETING NOTE|Publication date|Date of decision)\b", re.I)
@@ -134,7 +138,7 @@ def _vote_starts(text: str) -> list[tuple[int, int]]:
         spans = sentences(paragraph)
         for i, (s, e) in enumerate(spans):
             piece = paragraph[s:e]
-            if not _VOTE.search(piece) or not (_PROPOSED.search(piece) or re.search(r"favou?r|carried|For\s*\(", piece, re.I)):
+            if not _VOTE.search(piece) or not (_PROPOSED.search(piece) or re.search(r"favou?r|carried|For\s*\(|All agreed", piece, re.I)):
                 continue
             bare_note = piece.lstrip().startswith(("(", "_Prop", "Prop", "For ", "Motion")) or len(piece.split()) < 8
             if bare_note and i:
@@ -189,6 +193,8 @@ def _parts(body: str) -> tuple[str, ...]:
 
 
 def _effect(body: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    if _LEGISLATION_PASSED.search(body):
+        return "approved", ("approved",)  # adopted or passed on a roll call, whatever its text goes on to say
     if re.match(r"^\W*\w+\W*\(?for information(?: only)?\)?", body, re.I):
         return "noted", ()  # "Resolved: (For information only)" then the items reported
     found = {name: min(m.start() for m in hits) for name, pattern in _ACTIONS.items()
@@ -205,6 +211,9 @@ def _effect(body: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
 
 
 def _votes(text: str) -> str | None:
+    roll_call = re.search(r"(Adopted|Passed)\.\s+Yeas\s+(\d+)\.\s+Nays\s+(\d+)", text)
+    if roll_call:
+        return f"{roll_call[1].lower()}: yeas {roll_call[2]}, nays {roll_call[3]}"
     counted = re.search(r"For\s*\(?(\d+)\)?.{0,80}?Against\s*\(?(\d+)\)?(?:.{0,80}?Abstain\w*\s*\(?(\d+)\)?)?", text, re.S)
     if counted:
         figures = f"for {counted[1]}, against {counted[2]}" + (f", abstain {counted[3]}" if counted[3] else "")
@@ -229,6 +238,13 @@ def find_decisions(text: str, heading_of=lambda offset: None) -> list[Decision]:
         if spans and start < spans[-1][1]:
             continue
         spans.append((start, _block_end(text, start, paragraphs, announced[i + 1] if i + 1 < len(announced) else len(text))))
+    # US legislation: "Res. No. 81-17. By Council Member Dow. An emergency resolution … Read third time
+    # in full. Adopted. Yeas 16. Nays 0." (referred legislation has no such line and is not a decision)
+    for passed in _LEGISLATION_PASSED.finditer(text):
+        labels = [m for m in _LEGISLATION_LABEL.finditer(text, max(0, passed.start() - 8000), passed.start())]
+        if labels and not any(s <= labels[-1].start() < e for s, e in spans):
+            spans.append((labels[-1].start(), passed.end()))
+    spans.sort()
     # A vote recorded outside any announced decision is a decision of its own.
     for start, vote in _vote_starts(text):
         if not any(s <= vote < e or s <= start < e or start <= s < vote for s, e in spans):

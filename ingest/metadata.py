@@ -137,14 +137,44 @@ def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None)
                       title=infer_title(pages, title), kind=infer_kind(head))
 
 
-def meta_from_sidecar(raw: bytes) -> tuple[RecordMeta, list[str]]:
-    """A `NAME.meta.json` beside a record: the fields it states win over what was inferred.
-    Returns the metadata and the names of fields Clerk does not know (kept out, reported)."""
-    data = json.loads(raw.decode("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("sidecar must hold a JSON object")
+FOLDER_MANIFESTS = ("clerk.toml", "clerk.csv")  # metadata for the records of one folder
+
+
+def meta_from_fields(data: dict) -> tuple[RecordMeta, list[str]]:
+    """Stated metadata (a sidecar's or a folder manifest's): the fields it states win over what was
+    inferred. Returns the metadata and the names of fields Clerk does not know (kept out, reported)."""
     known = set(RecordMeta.__dataclass_fields__)
-    values = {k: (str(v) if v is not None else None) for k, v in data.items() if k in known}
+    values = {k: (str(v).strip() or None if v is not None else None) for k, v in data.items() if k in known}
     if values.get("meeting_date"):
         values["meeting_date"] = _first_date(values["meeting_date"])
     return RecordMeta(**values), sorted(set(data) - known)
+
+
+def meta_from_sidecar(raw: bytes) -> tuple[RecordMeta, list[str]]:
+    """A `NAME.meta.json` beside a record."""
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("sidecar must hold a JSON object")
+    return meta_from_fields(data)
+
+
+def folder_manifest(name: str, raw: bytes) -> dict[str, dict]:
+    """A folder's `clerk.toml` or `clerk.csv`: fields per file name, "*" for every file of the folder.
+
+    clerk.toml:  [defaults] council = "…"  and  [files."minutes.pdf"] meeting_date = "2024-05-13"
+    clerk.csv:   a `file` column (a name, or * for every file) and a column per field."""
+    text = raw.decode("utf-8-sig")
+    if name.endswith(".toml"):
+        import tomllib
+
+        data = tomllib.loads(text)
+        files = data.get("files", {})
+        if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
+            raise ValueError('[files."NAME"] tables are expected')
+        return {"*": dict(data.get("defaults", {})), **{k: dict(v) for k, v in files.items()}}
+    import csv
+
+    rows = list(csv.DictReader(text.splitlines()))
+    if rows and "file" not in rows[0]:
+        raise ValueError("a `file` column is expected")
+    return {row["file"].strip(): {k: v for k, v in row.items() if k != "file" and v} for row in rows}

@@ -16,10 +16,10 @@ from .embed import Embedder
 from .errors import ParseError
 from .library import Library
 from .manifest import ManifestEntry
-from .metadata import infer_metadata, meta_from_sidecar
+from .metadata import FOLDER_MANIFESTS, folder_manifest, infer_metadata, meta_from_fields, meta_from_sidecar
 from .progress import Progress, no_progress
 from .readers import is_supported, parse_bytes
-from .records import Chunk, Document
+from .records import Chunk, Document, RecordMeta
 
 EMBED_BATCH = 64  # chunks embedded together, across documents, so small files do not starve the model
 
@@ -72,6 +72,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = child.relative_to(path).parts
                 if any(part.startswith(".") for part in rel) or child.name.endswith(".meta.json") \
+                        or child.name in FOLDER_MANIFESTS \
                         or child.stem.upper() == "README":
                     continue
                 if is_supported(child.name):
@@ -93,17 +94,7 @@ def read_documents(path: Path, data: bytes, sha256: str,
     """A file's documents: one for most formats, one a record for JSONL. A sidecar's fields win."""
     parsed = parse_bytes(path.name, data, jsonl_mapping)
     warnings = list(parsed.warnings)
-    stated = None
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.exists():
-        sidecar = path.with_suffix(".meta.json")
-    if sidecar.exists():
-        try:
-            stated, ignored = meta_from_sidecar(sidecar.read_bytes())
-        except (ValueError, TypeError) as exc:
-            raise ParseError(f"bad sidecar {sidecar.name}: {exc}") from None
-        if ignored:
-            warnings.append(f"sidecar fields not used: {', '.join(ignored)}")
+    stated = _stated_meta(path, warnings)
     doc_id, source = doc_id_for(path), str(path.resolve())
     if parsed.parts:
         pieces = [(part.pages, part.meta, part.key) for part in parsed.parts]
@@ -119,6 +110,42 @@ def read_documents(path: Path, data: bytes, sha256: str,
 
 def _unrecognised(meta) -> bool:
     return meta.kind in (None, "other") and not (meta.council or meta.committee or meta.meeting_date)
+
+
+def _stated_bytes(path: Path) -> bytes:
+    """The metadata files that speak for `path`, so that editing one counts as a change to it."""
+    files = [path.parent / name for name in FOLDER_MANIFESTS] + [path.with_name(path.name + ".meta.json"),
+                                                                 path.with_suffix(".meta.json")]
+    return b"".join(b"\0" + f.read_bytes() for f in files if f.is_file())
+
+
+def _stated_meta(path: Path, warnings: list[str]) -> RecordMeta | None:
+    """What the folder's clerk.toml/clerk.csv and then the file's NAME.meta.json say, the sidecar winning."""
+    stated = None
+    for manifest in (path.parent / name for name in FOLDER_MANIFESTS):
+        if manifest.is_file():
+            try:
+                entries = folder_manifest(manifest.name, manifest.read_bytes())
+                for key in ("*", path.name):
+                    if key in entries:
+                        meta, ignored = meta_from_fields(entries[key])
+                        stated = meta.merged_over(stated) if stated else meta
+                        if ignored:
+                            warnings.append(f"{manifest.name} fields not used: {', '.join(ignored)}")
+            except (ValueError, TypeError, UnicodeDecodeError) as exc:
+                raise ParseError(f"bad folder manifest {manifest}: {exc}") from None
+    sidecar = path.with_name(path.name + ".meta.json")
+    if not sidecar.exists():
+        sidecar = path.with_suffix(".meta.json")
+    if sidecar.exists():
+        try:
+            meta, ignored = meta_from_sidecar(sidecar.read_bytes())
+        except (ValueError, TypeError) as exc:
+            raise ParseError(f"bad sidecar {sidecar.name}: {exc}") from None
+        stated = meta.merged_over(stated) if stated else meta
+        if ignored:
+            warnings.append(f"sidecar fields not used: {', '.join(ignored)}")
+    return stated
 
 
 def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *, prune: bool = False,
@@ -137,7 +164,7 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
         except OSError as exc:
             report.outcomes.append(FileOutcome(source, "failed", message=f"cannot read ({exc.strerror})"))
             continue
-        sha256 = hashlib.sha256(data).hexdigest()
+        sha256 = hashlib.sha256(data + _stated_bytes(path)).hexdigest()  # a changed sidecar re-reads the file
         known = manifest.documents.get(source)
         if known and known.sha256 == sha256:
             report.outcomes.append(FileOutcome(source, "unchanged", known.chunks))

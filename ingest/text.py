@@ -102,7 +102,7 @@ def sentences(paragraph: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(paragraph):
         before = paragraph[start:match.start()].rstrip("\"”’)")
         last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-        token = last_word.strip("(\"'“‘[").rstrip(".").lower()
+        token = last_word.strip("(\"'“‘[_*").rstrip(".").lower()
         # "No. 5", "Cllr. Smith", initials ("J. Smith") and list numbers ("1.") are not sentence ends.
         if token in _ABBREVIATIONS or len(token) == 1 or (token.isdigit() and len(before.split()) == 1):
             continue

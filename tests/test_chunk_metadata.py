@@ -1,11 +1,12 @@
+from pathlib import Path
+
 import pytest
 
+from conftest import CORPUS, SHARED, needs_shared
 from ingest.chunk import chunk_document
 from ingest.metadata import infer_metadata
 from ingest.readers import parse_bytes
 from ingest.records import Document
-
-from conftest import CORPUS, SHARED, needs_shared
 
 
 def _document(path):
@@ -79,3 +80,27 @@ def test_passages_cite_their_minute_and_agenda_item():
     assert any(c.meta.minute == "24/46" for c in parish)
     page = chunk_document(_document(CORPUS / "northmoor_cabinet_2024-02-13_item-9_care-leavers-council-tax.html"))
     assert {c.meta.item for c in page} == {"9"} and {c.meta.minute for c in page} == {None}
+
+
+@pytest.mark.parametrize("manifest,content", [
+    ("clerk.toml", '[defaults]\ncouncil = "Wenmere Town Council"\n\n[files."notes.txt"]\nmeeting_date = "4 March 2024"\n'
+                   'committee = "Allotments Committee"\n'),
+    ("clerk.csv", "file,council,committee,meeting_date\n*,Wenmere Town Council,,\n"
+                  "notes.txt,,Allotments Committee,2024-03-04\n"),
+])
+def test_a_folder_manifest_states_what_its_records_do_not(make_assistant, tmp_path, manifest, content):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("7. Allotment rents\n\nRents were discussed at length by members.", encoding="utf-8")
+    (folder / "other.txt").write_text("Some notes on the village fete, kept for the record by the clerk.", encoding="utf-8")
+    (folder / manifest).write_text(content, encoding="utf-8")
+    assistant = make_assistant()
+    report = assistant.ingest([folder])
+    assert report.count("added") == 2 and not report.count("skipped")  # the manifest is not a record
+    docs = {Path(s).name: e.meta for s, e in assistant.library.manifest.documents.items()}
+    assert (docs["notes.txt"]["council"], docs["notes.txt"]["committee"], docs["notes.txt"]["meeting_date"]) == (
+        "Wenmere Town Council", "Allotments Committee", "2024-03-04")
+    assert docs["other.txt"]["council"] == "Wenmere Town Council" and docs["other.txt"]["committee"] is None
+    (folder / manifest).write_text(content.replace("Wenmere Town", "Wenmere Parish"), encoding="utf-8")
+    assert assistant.ingest([folder]).count("updated") == 2  # editing the manifest counts as a change
+    assert {e.meta["council"] for e in assistant.library.manifest.documents.values()} == {"Wenmere Parish Council"}

@@ -215,3 +215,14 @@ def test_moderngov_decision_pages_are_decisions_dated_when_decided(name, date):
     assert (doc.meta.kind, doc.meta.meeting_date) == ("decision", date)
     decisions = [c.decision for c in chunk_document(doc) if c.decision]
     assert len(decisions) == 1 and decisions[0].text.startswith("Decision:")
+
+
+def test_us_legislation_passed_on_a_roll_call_is_a_decision_and_referred_legislation_is_not():
+    text = ("Res. No. 80-17. By Council Member Zone. An emergency resolution withdrawing objection to a liquor "
+            "permit. Be it resolved by the Council of the City of Cleveland: Section 1. That objection be withdrawn. "
+            "Motion to suspend rules. The rules were suspended. Yeas 16. Nays 0. Read second time. Read third time "
+            "in full. Adopted. Yeas 16. Nays 0. Res. No. 81-17. By Council Member Dow. An emergency resolution "
+            "declaring March as Problem Gambling Awareness Month. Referred to Committee on Finance.")
+    (decision,) = _decisions(text)
+    assert decision.text.startswith("Res. No. 80-17.") and decision.text.endswith("Adopted. Yeas 16. Nays 0.")
+    assert decision.effect == "approved" and decision.votes == "adopted: yeas 16, nays 0"

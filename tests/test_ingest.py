@@ -10,7 +10,6 @@ import pypdf
 import pytest
 
 from assistant.cli import main
-
 from conftest import CORPUS, ROOT
 
 RECORDS = ["northmoor_cabinet_2024-02-13_item-9_care-leavers-council-tax.html",

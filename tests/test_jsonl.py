@@ -2,9 +2,8 @@ import json
 
 import pytest
 
-from ingest.parse_jsonl import parse_jsonl, parse_mapping
-
 from conftest import SHARED, needs_shared
+from ingest.parse_jsonl import parse_jsonl, parse_mapping
 
 
 def test_mapping_names_which_field_is_which():

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import ROOT
 
 from assistant.answers import Answer
 from assistant.citations import problems
@@ -28,6 +27,7 @@ from assistant.llm import SYSTEM_PROMPT
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.written import ReplyChecker
+from conftest import ROOT
 from ingest.filters import Filters
 
 QUESTION = "What was resolved about care leavers?"

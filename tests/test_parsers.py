@@ -1,9 +1,8 @@
 import pytest
 
+from conftest import CORPUS, SHARED, needs_shared
 from ingest.errors import ParseError
 from ingest.readers import parse_bytes
-
-from conftest import CORPUS, SHARED, needs_shared
 
 
 def test_moderngov_html_keeps_content_and_drops_furniture():

@@ -1,9 +1,8 @@
 """Retrieval pieces that are pure logic, checked exactly, and the full mode over the demo corpus."""
-from ingest.lexical import boilerplate_ids
-from ingest.records import Chunk, Hit, RecordMeta
-
 from assistant.query import analyse, expand, load_vocabulary
 from assistant.retrieval import collapse_duplicates
+from ingest.lexical import boilerplate_ids
+from ingest.records import Chunk, Hit, RecordMeta
 
 
 def _hit(cid, text, date=None, council=None):

@@ -2,7 +2,6 @@
 import pytest
 
 from assistant.evaluate import first_hit_rank, load_questions
-
 from conftest import SHARED, needs_shared
 
 QUESTIONS = load_questions(SHARED / "questions.jsonl") if SHARED.is_dir() else []

@@ -16,9 +16,8 @@ import pytest
 from assistant.evaluate import load_questions
 from assistant.service import Assistant, standalone_query
 from assistant.settings import Settings
-from ingest.store import Store
-
 from conftest import SHARED, needs_shared
+from ingest.store import Store
 
 pytestmark = needs_shared
 
