@@ -281,7 +281,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["CLERK_CHROMA_URL"] = settings.chroma_url
     print(f"Clerk is starting at http://localhost:{args.port}", flush=True)
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     return subprocess.call(command, env=env)
 
 

@@ -212,9 +212,11 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
         for group, group_heading in _merge_fragments(groups, max_words):
             numbers = _numbers(group_heading) or numbers
             start, end = group[0].start, group[-1].end
-            # Headings alone, or a contents page's dot leaders, say nothing worth retrieving.
             decision = group[0].decision
-            if skip_empty and not decision and (all(u.heading for u in group) or len(_WORD.findall(text[start:end])) < 5):
+            # A heading alone, or a contents page's dot leaders, say nothing worth retrieving; three or more
+            # heading-like lines in a row are a table ("1. Children who need help and protection Inadequate").
+            lone_headings = all(u.heading for u in group) and len(group) < 3
+            if skip_empty and not decision and (lone_headings or len(_WORD.findall(text[start:end])) < 5):
                 continue
             chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                                 page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
