@@ -6,6 +6,8 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .dates import parse_date
 from .records import DOCUMENT_KINDS, Chunk
 
@@ -15,6 +17,30 @@ def facets_of(chunk: Chunk) -> dict:
     decision = chunk.decision
     return {"council": chunk.meta.council, "committee": chunk.meta.committee, "date": chunk.meta.date_int,
             "kind": chunk.meta.kind, "decision": bool(decision and not decision.procedural)}
+
+
+@dataclass(frozen=True)
+class FacetColumns:
+    """Facets as arrays, for filtering many passages at once: each text field as (distinct values,
+    a code per passage); dates as YYYYMMDD (0 when unknown)."""
+
+    councils: tuple[list, np.ndarray]
+    committees: tuple[list, np.ndarray]
+    kinds: tuple[list, np.ndarray]
+    dates: np.ndarray
+    decisions: np.ndarray
+
+    @classmethod
+    def of(cls, facets: list[dict]) -> FacetColumns:
+        def coded(name: str) -> tuple[list, np.ndarray]:
+            index: dict = {}
+            codes = np.fromiter((index.setdefault(f.get(name), len(index)) for f in facets), dtype=np.int32,
+                                count=len(facets))
+            return list(index), codes
+
+        return cls(coded("council"), coded("committee"), coded("kind"),
+                   np.fromiter((f.get("date") or 0 for f in facets), dtype=np.int64, count=len(facets)),
+                   np.fromiter((bool(f.get("decision")) for f in facets), dtype=bool, count=len(facets)))
 
 
 def _bound(raw: str, *, end: bool) -> str | None:
@@ -76,6 +102,21 @@ class Filters:
         if self.kinds and facets.get("kind") not in self.kinds:
             return False
         return not self.decisions_only or bool(facets.get("decision"))
+
+    def mask(self, columns: FacetColumns) -> np.ndarray:
+        """`allows` over every passage at once: the names are matched once per distinct value."""
+        keep = np.ones(len(columns.dates), dtype=bool)
+        for wanted, (values, codes) in ((self.councils, columns.councils), (self.committees, columns.committees)):
+            if wanted:
+                keep &= np.isin(codes, [i for i, v in enumerate(values) if _contains(wanted, v)])
+        if self._since_int or self._until_int:
+            keep &= (columns.dates >= (self._since_int or 1)) & (columns.dates <= (self._until_int or 99991231))
+        if self.kinds:
+            values, codes = columns.kinds
+            keep &= np.isin(codes, [i for i, v in enumerate(values) if v in self.kinds])
+        if self.decisions_only:
+            keep &= columns.decisions
+        return keep
 
     def allows_chunk(self, chunk: Chunk) -> bool:
         return self.allows(facets_of(chunk))

@@ -56,6 +56,7 @@ class LexicalIndex:
         # Per passage, in `ids` order: what filters look at (ingest/filters.py), so a filtered
         # question or a decisions listing needs no Chroma `where` query.
         self.facets = list(facets)
+        self._columns = None
 
     @classmethod
     def build(cls, ids: Sequence[str], texts: Sequence[str], revision: int,
@@ -93,7 +94,11 @@ class LexicalIndex:
 
     def allowed(self, filters) -> np.ndarray:
         """A mask over `ids`: the passages `filters` (an ingest.filters.Filters) let through."""
-        return np.fromiter((filters.allows(f) for f in self.facets), dtype=bool, count=len(self.ids))
+        from .filters import FacetColumns
+
+        if self._columns is None:  # built once per index: a filtered question then costs a few numpy ops
+            self._columns = FacetColumns.of(self.facets)
+        return filters.mask(self._columns)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in `ids` order (zero where no query term occurs)."""

@@ -117,6 +117,25 @@ def test_filters_let_through_only_what_they_name():
         Filters(since="last Tuesday week")
 
 
+def test_filter_masks_agree_with_filters_passage_by_passage():
+    import random
+
+    import numpy as np
+
+    from ingest.filters import FacetColumns
+
+    rnd = random.Random(3)
+    facets = [{"council": rnd.choice(["Rotherham Metropolitan Borough Council", "Kent County Council", None]),
+               "committee": rnd.choice(["Cabinet", "Audit Committee", None]), "kind": rnd.choice(["minutes", "report", None]),
+               "date": rnd.choice([None, 20200110, 20230712, 20240301]), "decision": rnd.random() < 0.2} for _ in range(2000)]
+    columns = FacetColumns.of(facets)
+    for filters in (Filters(councils=("kent",)), Filters(since="2021", until="2023-12"), Filters(kinds=("minutes",)),
+                    Filters(committees=("audit",), councils=("rother", "KENT")), Filters(decisions_only=True), Filters()):
+        expected = np.array([filters.allows(f) for f in facets])
+        assert (filters.mask(columns) == expected).all(), filters
+        assert 0 < expected.sum() <= len(facets)
+
+
 def test_filtered_questions_cite_only_matching_passages(demo_store, embedder):
     from assistant.service import Assistant
     from assistant.settings import Settings
