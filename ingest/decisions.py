@@ -1,9 +1,10 @@
 """Recognising decisions in record text: RESOLVED blocks and their variants. Pure functions.
 
 A decision is found where it is announced ("RESOLVED:", "Resolved That:", "RESOLVED – to note",
-"Decision:", "I agree to:", "the following Resolutions were adopted") or where a vote is recorded
-("proposed … seconded … all in favour", "For (39) … Against (19)", "Motion carried"). It runs on
-over its numbered parts and the note of who proposed it, and stops at a heading, a "Label: value"
+"Decision:", "I agree to:", "It was agreed that", "the following Resolutions were adopted"), where a
+vote is recorded ("proposed … seconded … all in favour", "For (39) … Against (19)", "Motion carried"),
+or where US legislation passed on a roll call ("Res. No. 80-17 … Adopted. Yeas 16. Nays 0."). It runs
+on over its numbered parts and the note of who proposed it, and stops at a heading, a "Label: value"
 line, another item's number or the next decision.
 """
 from __future__ import annotations
@@ -32,6 +33,9 @@ _PROPOSED = re.compile(r"\bpropos(?:ed|er)\b|\bProp\.?\s|\bmoved\b", re.I)
 _VOTE_NOTE = re.compile(
     r"\s*(?:\([^()]{0,300}?\b(?:proposed|seconded|favou?r|against|abstain\w*|agreed|carried|unanimous\w*)\b[^()]{0,300}\)\.?"
     r"|_?Prop\.?[^.\n]{0,80}?(?:All agreed|carried)\.?_?)", re.I)
+# The words that announce a decision, up to where its parts begin ("Resolved That: The Commission:").
+_ANNOUNCEMENT = re.compile(
+    r"^.*?(?:RESOLVED|Resolved|resolved|Decision|DECISION|Agreed|AGREED|agree to|agreed|adopted)\b\s*(?:[:–—-]\s*)?", re.S)
 _PART = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-h][.)]|\(?[ivx]{1,5}[.)]|[·•◼▪-])\s*(?=\S)")
 _INLINE_PART = re.compile(r"(?:(?<=\s)|(?<=[:;,.-])|(?<=and)|(?<=or))\((\d{1,2}|[ivx]{1,5}|[a-h])\)\s*(?=[A-Za-z])"
                           r"|(?:(?<=\s)|(?<=[:;]))(\d{1,2}|[ivx]{1,5})\.\s*(?=[A-Za-z])")
@@ -148,10 +152,6 @@ def _vote_starts(text: str) -> list[tuple[int, int]]:
             else:
                 starts.append((p_start + s, p_start + s))
     return starts
-
-
-_ANNOUNCEMENT = re.compile(
-    r"^.*?(?:RESOLVED|Resolved|resolved|Decision|DECISION|Agreed|AGREED|agree to|agreed|adopted)\b\s*(?:[:–—-]\s*)?", re.S)
 
 
 def _numbered_run(markers: list[re.Match]) -> list[re.Match]:
