@@ -150,9 +150,9 @@ class Assistant:
         context = self.retriever.search(topic, 30, filters=replace(filters, decisions_only=False))
         item_rank: dict[tuple, int] = {}
         for rank, hit in enumerate(context, start=1):
-            item_rank.setdefault(_item_key(hit.chunk), rank)
-        scores = {h.chunk.chunk_id: 1 / (RRF_K + rank) + (1 / (RRF_K + item_rank[_item_key(h.chunk)])
-                                                          if _item_key(h.chunk) in item_rank else 0.0)
+            item_rank.setdefault(hit.chunk.item_key(), rank)
+        scores = {h.chunk.chunk_id: 1 / (RRF_K + rank) + (1 / (RRF_K + item_rank[h.chunk.item_key()])
+                                                          if h.chunk.item_key() in item_rank else 0.0)
                   for rank, h in enumerate(direct, start=1)}
         ranked = sorted(direct, key=lambda h: -scores[h.chunk.chunk_id])[:limit]
         return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked]
@@ -162,11 +162,6 @@ class Assistant:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
-
-
-def _item_key(chunk) -> tuple:
-    """The agenda item a passage belongs to: its record (or record part) and item number or heading."""
-    return chunk.chunk_id.rsplit(":p", 1)[0], chunk.meta.minute or chunk.meta.item or chunk.heading
 
 
 def _term_overlap(query: str, texts: list[str], ignore: str = "") -> np.ndarray:

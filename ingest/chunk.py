@@ -207,7 +207,8 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
     numbers = None  # the numbered item in force: sub-headings ("RESOLVED:") do not end it
     for page in doc.pages:
         text = page.text
-        decisions = find_decisions(text, _heading_finder(text, heading))
+        # An inspection report tells of decisions others took ("it was decided not to …"); it takes none.
+        decisions = [] if doc.meta.kind == "inspection_report" else find_decisions(text, _heading_finder(text, heading))
         groups, heading = _groups(text, max_words, heading, decisions)
         for group, group_heading in _merge_fragments(groups, max_words):
             numbers = _numbers(group_heading) or numbers

@@ -82,6 +82,10 @@ class Chunk:
     meta: RecordMeta
     decision: Decision | None = None  # set when the passage is one decision, found by ingest/decisions.py
 
+    def item_key(self) -> str:
+        """The agenda item a passage belongs to: its record (or record part) and item number or heading."""
+        return f"{self.chunk_id.rsplit(':p', 1)[0]}|{self.meta.minute or self.meta.item or self.heading or ''}"
+
     def indexed_text(self) -> str:
         """What the embedder and lexical index read: the passage with its context, so a question
         naming the council, committee or item title finds it."""

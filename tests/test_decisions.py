@@ -245,3 +245,10 @@ def test_us_legislation_passed_on_a_roll_call_is_a_decision_and_referred_legisla
     (decision,) = _decisions(text)
     assert decision.text.startswith("Res. No. 80-17.") and decision.text.endswith("Adopted. Yeas 16. Nays 0.")
     assert decision.effect == "approved" and decision.votes == "adopted: yeas 16, nays 0"
+
+
+@needs_shared
+def test_inspection_reports_report_decisions_but_take_none():
+    doc = _document(SHARED / "dev" / "ofsted" / "ofsted_reinspection_surrey_2018-05-16.pdf")
+    assert any("it was decided not to" in page.text for page in doc.pages)
+    assert not [c for c in chunk_document(doc) if c.decision]
