@@ -74,3 +74,10 @@ def test_users_extend_the_vocabulary_with_their_own_file(tmp_path):
     assert "youth offending team" in expand("What did the YOT report?", vocabulary)
     assert "YOT" in expand("How is the youth justice service doing?", vocabulary)
     assert "children in care" in expand("LAC numbers", vocabulary)  # the packaged terms still apply
+
+
+def test_new_stores_search_their_hnsw_graph_widely(tmp_path):
+    from ingest.store import Store
+
+    hnsw = Store(tmp_path / "chroma", model_name="m", dimension=3)._col.configuration["hnsw"]
+    assert (hnsw["space"], hnsw["ef_search"], hnsw["ef_construction"], hnsw["max_neighbors"]) == ("cosine", 200, 200, 32)
