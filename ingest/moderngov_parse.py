@@ -236,3 +236,128 @@ def parse_decision_page(data: bytes) -> Decision:
         call_in=fields.get("is subject to call in?", "").lower() == "yes",
         decided=uk_date(fields.get("date of decision", "")), published=uk_date(fields.get("publication date", "")),
         meeting=fields.get("decided at meeting"), meeting_cid=meeting_cid)
+
+
+# The HTML pages, read when the web service is switched off. Their shapes are taken from public
+# scrapers' saved copies and code (a Kingston "Browse meetings" page and meeting page), not from a
+# live site: ieListMeetings.aspx lists meetings as `a.mgMeetingTableLnk` links to
+# ieListDocuments.aspx?CId=..&MId=.. reading "15 Jan 2026 7:30 pm", with " - CANCELLED" after a
+# cancelled one; the meeting page's `table.mgItemTable` has a row per item: `td.mgItemNumberCell`
+# holding `<a name="AI51890">` and the printed number, then a cell with `p.mgAiTitleTxt` (the title)
+# and `p.mgSubItemTitleTxt` headings ("Minutes:", "Decision:") each followed by `div.mgWordPara`.
+# Long minutes are cut short on the meeting page, ending in a link to mgAi.aspx?ID=<item id>.
+
+
+@dataclass(frozen=True)
+class PageMeeting:
+    meeting: Meeting
+    cut_short: tuple[int, ...]  # items whose minutes end in "view the full minutes text" (mgAi.aspx)
+
+
+def _soup(data: bytes):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(data.decode("utf-8", errors="replace"), "html.parser")
+
+
+def _visible_text(el) -> str:
+    for hidden in el.select(".mgHide, .mgFileSize"):
+        hidden.decompose()
+    return clean_title(el.get_text(" "))
+
+
+def parse_committee_list(data: bytes) -> list[Committee]:
+    """mgListCommittees.aspx: links to mgCommitteeDetails.aspx?ID=.."""
+    committees = {}
+    for a in _soup(data).select("a[href]"):
+        match = re.search(r"mgCommitteeDetails\.aspx\?ID=(\d+)", a["href"], re.IGNORECASE)
+        title = _visible_text(a)
+        if match and title and int(match[1]) not in committees:
+            committees[int(match[1])] = Committee(int(match[1]), title, False, False)
+    if not committees:
+        raise ParseError("no links to mgCommitteeDetails.aspx: not a committee list")
+    return list(committees.values())
+
+
+def _page_date(raw: str) -> str | None:
+    """"15 Jan 2026 7:30 pm" (or "15 January 2026") -> "2026-01-15"."""
+    from datetime import datetime
+
+    match = re.search(r"(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})", raw)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(f"{match[1]} {match[2][:3]} {match[3]}", "%d %b %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def parse_meeting_list(data: bytes) -> tuple[str | None, list[MeetingStub]]:
+    """ieListMeetings.aspx: the committee's title (h2.mgSubTitleTxt) and its meetings."""
+    soup = _soup(data)
+    heading = soup.select_one("h2.mgSubTitleTxt")
+    stubs: dict[int, MeetingStub] = {}
+    for a in soup.select("a[href]"):
+        match = re.search(r"ieListDocuments\.aspx\?CId=(\d+)&(?:amp;)?MId=(\d+)", a["href"], re.IGNORECASE)
+        when = _page_date(html.unescape(a.get_text(" ")).replace("\xa0", " ")) if match else None
+        if not when:  # a link without a date (the constitution, say) is not a meeting
+            continue
+        row = a.find_parent("li") or a.find_parent("tr") or a.parent
+        status = "Cancelled" if "cancelled" in row.get_text(" ").lower() else "Confirmed"
+        stubs.setdefault(int(match[2]), MeetingStub(int(match[2]), int(match[1]), when, status))
+    return (clean_title(heading.get_text(" ")) if heading else None), list(stubs.values())
+
+
+def _sections(cell) -> dict[str, str]:
+    """The `p.mgSubItemTitleTxt` headings of an item ("minutes", "decision") -> their HTML."""
+    found = {}
+    for head in cell.select("p.mgSubItemTitleTxt"):
+        body = head.find_next_sibling()
+        if body is not None and body.name == "div" and "mgWordPara" in (body.get("class") or []):
+            found.setdefault(head.get_text(" ", strip=True).rstrip(":").strip().lower(), str(body))
+    return found
+
+
+def _cut_short(fragment: str) -> bool:
+    return bool(re.search(r"mgAi\.aspx\?ID=\d+", fragment, re.IGNORECASE))
+
+
+def parse_meeting_page(data: bytes, meeting_id: int, when: str, status: str = "Confirmed") -> PageMeeting:
+    """ieListDocuments.aspx?CId=..&MId=..: the items of `table.mgItemTable`. The page prints one
+    number per item: the minute number once minutes are published (Kingston's page numbers its
+    items 54., 55. ... and its minutes speak of "agenda 9"), else the agenda number."""
+    soup = _soup(data)
+    table = soup.select_one("table.mgItemTable")
+    if table is None:
+        raise ParseError("no table.mgItemTable: not a meeting page")
+    items, cut = [], []
+    for row in table.find_all("tr"):
+        number_cell = row.find("td", class_="mgItemNumberCell")
+        anchor = number_cell.find("a", attrs={"name": re.compile(r"^AI\d+$")}) if number_cell else None
+        cells = row.find_all("td", recursive=False)
+        if anchor is None or len(cells) < 2:
+            continue
+        item_id = int(anchor["name"][2:])
+        number = _number(number_cell.get_text(" ", strip=True))
+        title_el = cells[1].find("p", class_="mgAiTitleTxt")
+        sections = _sections(cells[1])
+        minutes = sections.get("minutes", "")
+        if minutes and _cut_short(minutes):
+            cut.append(item_id)
+            # The "... view the full minutes text" link is the page's, not the minutes'.
+            minutes = re.sub(r"(&nbsp;|\s)*\.\.\.(&nbsp;|\s)*<a [^>]*mgAi\.aspx.*?</a>", "", minutes,
+                             flags=re.IGNORECASE | re.DOTALL)
+        text = html_text(minutes)
+        decision = html_text(sections.get("decision", ""))
+        items.append(AgendaItem(
+            id=item_id, title=_visible_text(title_el) if title_el else "",
+            agenda_number=None, display_number=None if text else number, minute_number=number if text else None,
+            minutes_text=text, decision_text=decision, is_decision=bool(decision), is_restricted=False,
+            is_callin=False, documents=()))
+    return PageMeeting(Meeting(meeting_id, when, status, any(i.minutes_text for i in items), tuple(items)), tuple(cut))
+
+
+def parse_item_page(data: bytes) -> str:
+    """mgAi.aspx?ID=..: an item's whole minutes (under its "Minutes:" heading); empty when none."""
+    minutes = _sections(_soup(data)).get("minutes", "")
+    return html_text(minutes)

@@ -4,8 +4,10 @@ Web service first: GetCommittees, GetMeetings per committee and date window, Get
 meeting. Each agenda item's minutes become one record, keyed by its URL on the meeting page
 (ieListDocuments.aspx?CId=..&MId=..#AI<id>), with a content hash over its text and metadata, so
 a re-sync stores nothing that did not change and replaces what did (draft minutes replaced by
-approved ones included). When the web service is switched off, decisions are read from the
-decision pages instead.
+approved ones included). When the web service is switched off, the same records are read from
+the HTML pages instead: meetings from ieListMeetings.aspx, items and minutes from each meeting's
+ieListDocuments.aspx (and mgAi.aspx where the minutes are cut short), decisions from the decision
+pages.
 
 State, per site, in STORE/sync/SITE.json: per committee, the date synced up to (the next sync
 asks only for meetings since then, less a look-back window for late or corrected minutes); per
@@ -34,10 +36,14 @@ from .moderngov_parse import (
     Decision,
     Meeting,
     MeetingStub,
+    parse_committee_list,
     parse_committees,
     parse_decision_list,
     parse_decision_page,
+    parse_item_page,
     parse_meeting,
+    parse_meeting_list,
+    parse_meeting_page,
     parse_meetings,
 )
 from .parse_pdf import parse_pdf
@@ -63,7 +69,7 @@ class SyncOptions:
 @dataclass
 class SyncReport:
     ingest: IngestReport = field(default_factory=IngestReport)
-    source: str = "web service"  # or "decision pages"
+    source: str = "web service"  # or "meeting pages", "decision pages", "meeting and decision pages"
     meetings: int = 0  # fetched this run
     resumed: int = 0  # already done by the interrupted run this one completes
     requests: int = 0
@@ -75,7 +81,8 @@ class SyncReport:
         counts = [f"{self.ingest.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "failed")
                   if self.ingest.count(s)]
         resumed = f" ({self.resumed} done before the interruption)" if self.resumed else ""
-        unit = "meetings" if self.source == "web service" else "decisions"
+        unit = {"decision pages": "decisions", "meeting and decision pages": "meetings and decisions"}.get(
+            self.source, "meetings")
         return (f"{self.meetings} {unit} read from the {self.source}{resumed}: {', '.join(counts) or 'nothing new'}; "
                 f"{self.ingest.chunks_embedded} chunks embedded; {self.requests} requests in {self.seconds:.1f} s")
 
@@ -134,11 +141,7 @@ def sync_moderngov(client: Client, library: Library, embedder: Embedder, options
         try:
             committees = parse_committees(client.service("GetCommittees"))
         except ServiceDisabled as disabled:
-            if "decisions" not in options.documents:
-                raise
-            report.source = "decision pages"
-            report.notes.append(f"the web service is off ({disabled}); reading the decision pages instead")
-            _sync_decision_pages(client, library, embedder, options, state, report, progress, today, disabled)
+            _sync_pages(client, library, embedder, options, state, report, progress, today, disabled)
         else:
             _sync_service(client, library, embedder, options, state, committees, report, progress, today)
     except ParseError as exc:
@@ -343,7 +346,7 @@ def _sync_decision_pages(client: Client, library: Library, embedder: Embedder, o
     try:
         links = parse_decision_list(client.get(_decisions_url(client, start, end)))
     except SyncError as exc:
-        raise SyncError(f"{disabled}; the decision pages cannot be read either ({exc})") from None
+        raise _PagesMissing(str(exc)) from None
     wanted = [name.strip().lower() for name in options.committees]
     done = state.done
     progress("decisions", 0, len(links))
@@ -372,6 +375,115 @@ def _sync_decision_pages(client: Client, library: Library, embedder: Embedder, o
     last = state.synced_until(key)
     if last is None or start <= last:
         state.data["committees"][key] = {"title": "decision pages", "synced_until": max(end, last or end)}
+    state.data.pop("run", None)
+    state.save()
+
+
+def _sync_pages(client: Client, library: Library, embedder: Embedder, options: SyncOptions, state: SyncState,
+                report: SyncReport, progress: Progress, today: date | None, disabled: ServiceDisabled) -> None:
+    """The web service is off: minutes from the meeting pages, decisions from the decision pages.
+    Either kind of page may be missing too; only when nothing can be read is it an error."""
+    report.notes.append(f"the web service is off ({disabled}); reading the web pages instead")
+    unread = None
+    if "minutes" in options.documents:
+        if "reports" in options.documents:
+            report.notes.append("reports are not read from the web pages, only through the web service")
+        try:
+            _sync_meeting_pages(client, library, embedder, options, state, report, progress, today)
+            report.source = "meeting pages"
+        except _PagesMissing as exc:
+            unread = str(exc)
+            report.notes.append(f"the meeting pages cannot be read ({exc})")
+    if "decisions" in options.documents:
+        try:
+            report.source = "decision pages"
+            _sync_decision_pages(client, library, embedder, options, state, report, progress, today, disabled)
+            if unread is None and "minutes" in options.documents:
+                report.source = "meeting and decision pages"
+        except _PagesMissing as exc:
+            meetings = f"the meeting pages cannot be read ({unread}), and " if unread else ""
+            raise SyncError(f"{disabled}; {meetings}the decision pages cannot be read either ({exc})") from None
+    elif unread is not None:
+        raise SyncError(f"{disabled}; the meeting pages cannot be read either ({unread})")
+
+
+class _PagesMissing(SyncError):
+    """A site's listing page (committees, meetings, decisions) cannot be read: that fallback is out."""
+
+
+def _committees_from_pages(client: Client, options: SyncOptions) -> list[Committee]:
+    """Committees named by id need no listing; names are looked up on mgListCommittees.aspx."""
+    wanted = [name.strip() for name in options.committees]
+    if wanted and all(name.isdigit() for name in wanted):
+        return [Committee(int(name), name, False, False) for name in dict.fromkeys(wanted)]
+    url = client.url("mgListCommittees.aspx")
+    try:
+        committees = parse_committee_list(client.get(url))
+    except (SyncError, ParseError) as exc:
+        raise _PagesMissing(f"{url}: {exc}" if isinstance(exc, ParseError) else str(exc)) from None
+    return _select(committees, options.committees, client.base_url)
+
+
+def _sync_meeting_pages(client: Client, library: Library, embedder: Embedder, options: SyncOptions,
+                        state: SyncState, report: SyncReport, progress: Progress, today: date | None) -> None:
+    """Each committee's meetings from ieListMeetings.aspx (Year=0: every year, filtered here to the
+    window), then each meeting's page; minutes cut short on it are read whole from mgAi.aspx.
+    Records, ids, state and resuming are the web service's: the same item gives the same record."""
+    today = today or date.today()
+    minutes_only = replace(options, documents=("minutes",))
+    plan: list[tuple[Committee, MeetingStub]] = []
+    chosen = []
+    for committee in _committees_from_pages(client, options):
+        start, end = _window(options, state, committee.id, today)
+        url = client.url("ieListMeetings.aspx", CId=committee.id, Year=0)
+        try:
+            title, stubs = parse_meeting_list(client.get(url))
+        except SyncError as exc:
+            raise _PagesMissing(str(exc)) from None
+        if not stubs and not title:
+            raise _PagesMissing(f"{url}: not a meetings list")
+        if title and committee.title == str(committee.id):
+            committee = replace(committee, title=title)
+        chosen.append(committee)
+        report.windows[committee.title] = (start, end)
+        plan += [(committee, s) for s in stubs if start <= s.date <= end and s.status.lower() != "cancelled"]
+    plan.sort(key=lambda cs: (cs[1].date, cs[1].id))
+    done = state.done
+    failed: set[int] = set()
+    progress("meetings", 0, len(plan))
+    for n, (committee, stub) in enumerate(plan, start=1):
+        if str(stub.id) in done:
+            report.resumed += 1
+            progress("meetings", n, len(plan))
+            continue
+        meeting_url = client.url("ieListDocuments.aspx", CId=committee.id, MId=stub.id)
+        try:
+            page = parse_meeting_page(client.get(meeting_url), stub.id, stub.date, stub.status)
+            meeting = page.meeting
+            if page.cut_short:
+                whole = {item_id: parse_item_page(client.get(client.url("mgAi.aspx", ID=item_id)))
+                         for item_id in page.cut_short}
+                meeting = replace(meeting, items=tuple(
+                    replace(item, minutes_text=whole[item.id]) if whole.get(item.id) else item
+                    for item in meeting.items))
+        except ParseError as exc:
+            report.ingest.outcomes.append(FileOutcome(meeting_url, "failed", message=str(exc)))
+            failed.add(committee.id)
+            progress("meetings", n, len(plan))
+            continue
+        except SyncError as exc:
+            raise SyncError(f"{exc} (stopped with {len(plan) - n + 1} of {len(plan)} meetings to do; "
+                            "run the same command again to resume)") from None
+        docs = meeting_documents(client, meeting, committee, meeting_url, minutes_only)
+        _store_meeting(library, embedder, state, str(stub.id), docs, report)
+        report.meetings += 1
+        progress("meetings", n, len(plan))
+    for committee in chosen:
+        start, end = report.windows[committee.title]
+        last = state.synced_until(committee.id)
+        if committee.id not in failed and (last is None or start <= last):
+            state.data["committees"][str(committee.id)] = {"title": committee.title,
+                                                           "synced_until": max(end, last or end)}
     state.data.pop("run", None)
     state.save()
 

@@ -45,7 +45,9 @@ class Site:
             body = self.service.get((method, ident))
             return (200, {"Content-Type": "text/xml"}, body) if body else (404, {}, b"not found")
         page = parsed.path.rsplit("/", 1)[1]
-        key = page + (f"?ID={query['ID'][0]}" if "ID" in query else "")  # ModernGov's own page names
+        # ModernGov's own page names: ieDecisionDetails.aspx?ID=1, ieListDocuments.aspx?CId=2&MId=3
+        ids = "&".join(f"{name}={query[name][0]}" for name in ("ID", "CId", "MId") if name in query)
+        key = page + (f"?{ids}" if ids else "")
         body = self.pages.get(key)
         return (200, {"Content-Type": "text/html"}, body) if body else (404, {}, b"not found")
 
@@ -60,6 +62,18 @@ def eastbridge() -> Site:
         ("GetMeetings", "210"): (FIXTURES / "GetMeetings-210.xml").read_bytes(),
         **{("GetMeeting", m): (FIXTURES / f"GetMeeting-{m}.xml").read_bytes() for m in ("7010", "7011", "7013", "7014")},
     })
+
+
+PAGES = {  # the same committee-year as HTML pages, for a site whose web service is off
+    "mgListCommittees.aspx": "mgListCommittees.html",
+    "ieListMeetings.aspx?CId=210": "ieListMeetings-210.html",
+    **{f"ieListDocuments.aspx?CId=210&MId={m}": f"ieListDocuments-{m}.html" for m in ("7010", "7011", "7013", "7014")},
+    "mgAi.aspx?ID=30104": "mgAi-30104.html",
+}
+
+
+def eastbridge_pages() -> dict[str, bytes]:
+    return {key: (FIXTURES / "pages" / name).read_bytes() for key, name in PAGES.items()}
 
 
 def serve(site: Site, port: int = 0) -> ThreadingHTTPServer:

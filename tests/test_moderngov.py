@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from moderngov_site import Site, eastbridge, serve
+from moderngov_site import Site, eastbridge, eastbridge_pages, serve
 
 from assistant.cli import main
 from conftest import CORPUS, SHARED, needs_shared
@@ -269,6 +270,59 @@ def test_an_unknown_committee_names_what_the_site_has(site, make_assistant):
 def test_parsing_quirks():
     assert clean_title("Chair&amp;#39;s  Communications ") == "Chair's Communications"
     assert uk_date("22&#47;10&#47;2015") == "2015-10-22" and uk_date("2015-10-22") is None
+
+
+def test_meeting_pages_when_the_web_service_is_off(site, make_assistant):
+    site.service_off = True
+    site.pages = eastbridge_pages()
+    assistant = make_assistant()
+    options = replace(YEAR, committees=("210",), documents=("minutes",))
+    report = _sync(site, assistant, options)
+    meeting = f"{site.url}/ieListDocuments.aspx?CId=210&MId="
+    records = _records(assistant)
+    # The web service's sources and ids: the exempt item (no minutes on the page) and 7014 (none yet) give nothing.
+    assert set(records) == {meeting + "7010#AI30101", meeting + "7010#AI30104", meeting + "7011#AI30201",
+                            meeting + "7011#AI30205", meeting + "7013#AI30403"}
+    strategy = records[meeting + "7010#AI30104"]
+    assert (strategy["committee"], strategy["meeting_date"], strategy["title"], strategy["minute"], strategy["kind"]) == (
+        CHILDREN, "2024-01-15", "Children in Care Sufficiency Strategy 2024-2027", "44", "minutes")
+    assert records[meeting + "7011#AI30201"]["title"] == "Chair's Announcements"
+    # Cut short on the meeting page; read whole from mgAi.aspx, without the page's "view the full minutes" link.
+    text = "\n".join(c.text for c in assistant.library.store.iter_chunks() if c.source == meeting + "7010#AI30104")
+    assert "38 children" in text and "view the full minutes" not in text
+    assert report.source == "meeting pages" and report.meetings == 4 and report.ingest.count("added") == 5
+    asked = site.requests()
+    # 7001 (2023) and 7012 (cancelled) are listed but not read; a committee named by id needs no committee list.
+    assert asked[1:] == ["/eastbridge/ieListMeetings.aspx?CId=210&Year=0",
+                         *[f"/eastbridge/ieListDocuments.aspx?CId=210&MId={m}" for m in (7010,)],
+                         "/eastbridge/mgAi.aspx?ID=30104",
+                         *[f"/eastbridge/ieListDocuments.aspx?CId=210&MId={m}" for m in (7011, 7013, 7014)]]
+
+    again = _sync(site, assistant, options)
+    assert again.ingest.count("unchanged") == 5 and not again.ingest.count("added") and not again.ingest.count("updated")
+    assert len(assistant.library.manifest.documents) == 5
+
+
+def test_meeting_pages_give_the_same_records_as_the_web_service(site, make_assistant):
+    """A committee named by title is looked up on mgListCommittees.aspx; an item read from the pages
+    after the web service keeps its record (same source, same id): replaced, not added beside."""
+    served, pages = make_assistant(), make_assistant()
+    _sync(site, served, replace(YEAR, documents=("minutes",)))
+    site.service_off = True
+    site.pages = eastbridge_pages()
+    _sync(site, pages, replace(YEAR, documents=("minutes",), committees=("children and young people",)))
+    assert "/eastbridge/mgListCommittees.aspx" in site.requests()
+    from_pages = {c.source: c.text for c in pages.library.store.iter_chunks()}
+    from_service = {c.source: c.text for c in served.library.store.iter_chunks()}
+    assert set(from_pages) <= set(from_service)
+    assert len(from_pages) == 5
+    assert all(from_pages[s] == from_service[s] for s in from_pages), "the pages' minutes differ from the service's"
+
+
+def test_no_pages_either_is_one_clear_error(site, make_assistant):
+    site.service_off = True
+    with pytest.raises(SyncError, match=r"web service.*meeting pages cannot be read either.*mgListCommittees\.aspx: HTTP 404"):
+        _sync(site, make_assistant(), replace(YEAR, documents=("minutes",)))
 
 
 @needs_shared
