@@ -56,8 +56,9 @@ def test_a_question_is_answered_with_a_marker_and_its_source_card(server, browse
     page.screenshot(path=str(ARTIFACTS / "browser-ask.png"))  # the question, the answer and its first cards
     marker.focus()
     page.keyboard.press("Enter")  # keyboard reachable: the [n] link is a real link
-    page.wait_for_timeout(500)
-    assert 0 <= card.bounding_box()["y"] < 1000  # it brought its card into view
+    from playwright.sync_api import expect
+
+    expect(card).to_be_in_viewport(timeout=10_000)  # it brought its card into view
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
 
