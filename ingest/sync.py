@@ -193,11 +193,36 @@ def _sync_service(client: Client, library: Library, embedder: Embedder, options:
         report.windows[committee.title] = (start, end)
         stubs = parse_meetings(client.service("GetMeetings", lCommitteeId=committee.id,
                                               sFromDate=_dmy(start), sToDate=_dmy(end)))
-        # Filtered here too: some servers ignore the range they are sent.
-        plan += [(committee, s) for s in stubs if start <= s.date <= end and s.status.lower() != "cancelled"]
+        plan += _in_window(committee, stubs, start, end)
+
+    def fetch(committee: Committee, stub: MeetingStub, meeting_url: str):
+        try:
+            meeting = parse_meeting(client.service("GetMeeting", lMeetingId=stub.id))
+            docs = meeting_documents(client, meeting, committee, meeting_url, options)
+            kept: dict[str, list[str]] = {}
+            if "reports" in options.documents:
+                docs["reports"], kept["reports"] = _linked_documents(client, library, meeting, committee, options,
+                                                                     report)
+        except ParseError as exc:
+            raise ParseError(f"GetMeeting: {exc}") from None
+        return docs, kept
+
+    _sync_plan(client, library, embedder, state, report, progress, plan, chosen, fetch)
+
+
+def _in_window(committee: Committee, stubs, start: str, end: str) -> list[tuple[Committee, MeetingStub]]:
+    # Filtered here too: some servers ignore the range they are sent.
+    return [(committee, s) for s in stubs if start <= s.date <= end and s.status.lower() != "cancelled"]
+
+
+def _sync_plan(client: Client, library: Library, embedder: Embedder, state: SyncState, report: SyncReport,
+               progress: Progress, plan: list[tuple[Committee, MeetingStub]], chosen: list[Committee], fetch) -> None:
+    """Each planned meeting in date order, skipped when an interrupted run already stored it, else
+    `fetch(committee, stub, meeting_url)` -> (records by type, stored sources kept) and stored; then each
+    committee's synced-until mark moves on, unless one of its meetings failed."""
     plan.sort(key=lambda cs: (cs[1].date, cs[1].id))
     done = state.done
-    failed_committees: set[int] = set()
+    failed: set[int] = set()
     progress("meetings", 0, len(plan))
     for n, (committee, stub) in enumerate(plan, start=1):
         if str(stub.id) in done:
@@ -205,15 +230,10 @@ def _sync_service(client: Client, library: Library, embedder: Embedder, options:
         else:
             meeting_url = client.url("ieListDocuments.aspx", CId=committee.id, MId=stub.id)
             try:
-                meeting = parse_meeting(client.service("GetMeeting", lMeetingId=stub.id))
-                docs = meeting_documents(client, meeting, committee, meeting_url, options)
-                kept: dict[str, list[str]] = {}
-                if "reports" in options.documents:
-                    docs["reports"], kept["reports"] = _linked_documents(client, library, meeting, committee,
-                                                                         options, report)
+                docs, kept = fetch(committee, stub, meeting_url)
             except ParseError as exc:
-                report.ingest.outcomes.append(FileOutcome(meeting_url, "failed", message=f"GetMeeting: {exc}"))
-                failed_committees.add(committee.id)
+                report.ingest.outcomes.append(FileOutcome(meeting_url, "failed", message=str(exc)))
+                failed.add(committee.id)
                 progress("meetings", n, len(plan))
                 continue
             except SyncError as exc:
@@ -227,7 +247,7 @@ def _sync_service(client: Client, library: Library, embedder: Embedder, options:
         start, end = report.windows[committee.title]
         last = state.synced_until(committee.id)
         # A window that starts after the last one ended would leave a gap: the mark stays put.
-        if committee.id not in failed_committees and (last is None or start <= last):
+        if committee.id not in failed and (last is None or start <= last):
             state.data["committees"][str(committee.id)] = {"title": committee.title, "synced_until": max(end, last or end)}
     state.data.pop("run", None)
     state.save()
@@ -446,46 +466,19 @@ def _sync_meeting_pages(client: Client, library: Library, embedder: Embedder, op
             committee = replace(committee, title=title)
         chosen.append(committee)
         report.windows[committee.title] = (start, end)
-        plan += [(committee, s) for s in stubs if start <= s.date <= end and s.status.lower() != "cancelled"]
-    plan.sort(key=lambda cs: (cs[1].date, cs[1].id))
-    done = state.done
-    failed: set[int] = set()
-    progress("meetings", 0, len(plan))
-    for n, (committee, stub) in enumerate(plan, start=1):
-        if str(stub.id) in done:
-            report.resumed += 1
-            progress("meetings", n, len(plan))
-            continue
-        meeting_url = client.url("ieListDocuments.aspx", CId=committee.id, MId=stub.id)
-        try:
-            page = parse_meeting_page(client.get(meeting_url), stub.id, stub.date, stub.status)
-            meeting = page.meeting
-            if page.cut_short:
-                whole = {item_id: parse_item_page(client.get(client.url("mgAi.aspx", ID=item_id)))
-                         for item_id in page.cut_short}
-                meeting = replace(meeting, items=tuple(
-                    replace(item, minutes_text=whole[item.id]) if whole.get(item.id) else item
-                    for item in meeting.items))
-        except ParseError as exc:
-            report.ingest.outcomes.append(FileOutcome(meeting_url, "failed", message=str(exc)))
-            failed.add(committee.id)
-            progress("meetings", n, len(plan))
-            continue
-        except SyncError as exc:
-            raise SyncError(f"{exc} (stopped with {len(plan) - n + 1} of {len(plan)} meetings to do; "
-                            "run the same command again to resume)") from None
-        docs = meeting_documents(client, meeting, committee, meeting_url, minutes_only)
-        _store_meeting(library, embedder, state, str(stub.id), docs, report)
-        report.meetings += 1
-        progress("meetings", n, len(plan))
-    for committee in chosen:
-        start, end = report.windows[committee.title]
-        last = state.synced_until(committee.id)
-        if committee.id not in failed and (last is None or start <= last):
-            state.data["committees"][str(committee.id)] = {"title": committee.title,
-                                                           "synced_until": max(end, last or end)}
-    state.data.pop("run", None)
-    state.save()
+        plan += _in_window(committee, stubs, start, end)
+
+    def fetch(committee: Committee, stub: MeetingStub, meeting_url: str):
+        page = parse_meeting_page(client.get(meeting_url), stub.id, stub.date, stub.status)
+        meeting = page.meeting
+        if page.cut_short:
+            whole = {item_id: parse_item_page(client.get(client.url("mgAi.aspx", ID=item_id)))
+                     for item_id in page.cut_short}
+            meeting = replace(meeting, items=tuple(
+                replace(item, minutes_text=whole[item.id]) if whole.get(item.id) else item for item in meeting.items))
+        return meeting_documents(client, meeting, committee, meeting_url, minutes_only), {}
+
+    _sync_plan(client, library, embedder, state, report, progress, plan, chosen, fetch)
 
 
 def _decided_by(decision: Decision, wanted: list[str]) -> bool:
