@@ -137,7 +137,11 @@ class Assistant:
             hits = self._decisions_about(check_question(topic, self.settings.max_question_chars), filters, limit)
         else:
             index = self.library.lexical()
-            chunks = self.library.store.get([index.ids[i] for i in np.flatnonzero(index.allowed(filters))])
+            rows = np.flatnonzero(index.allowed(filters))
+            dates = index.columns().dates[rows]
+            if len(rows) > limit:  # fetch only the newest `limit` meetings' worth (ties kept), not every decision
+                rows = rows[dates >= np.partition(dates, len(dates) - limit)[len(dates) - limit]]
+            chunks = self.library.store.get([index.ids[i] for i in rows])
             chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
             chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
             hits = [Hit(c, 0.0) for c in chunks[:limit]]

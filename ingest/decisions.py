@@ -46,7 +46,7 @@ _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xi
 _GLUED_END = re.compile(r"(?<=[a-z0-9)])\.(?=[A-Z][A-Za-z]+[\s:])")
 _OUTCOME = re.compile(r"(?:The )?(?:(?:substantive )?motion|amendment|recommendations?)? ?(?:was |were )?"
                       r"(?:carried|lost|fell|agreed)\b", re.I)
-_LEGISLATION_PASSED = re.compile(r"\b(?:Adopted|Passed)\.\s+Yeas\s+\d+\.\s+Nays\s+\d+\.")
+_LEGISLATION_PASSED = re.compile(r"\b(Adopted|Passed)\.\s+Yeas\s+(\d+)\.\s+Nays\s+(\d+)\.")
 _LEGISLATION_LABEL = re.compile(r"\b(?:Res|Ord)\.\s+No\.\s+\d+-\d+\.")
 _LABEL = re.compile(r"^[A-Z][^:\n]{1,40}:\s+\S")  # "Publication date: 22/10/2015" ends a decision page's text
 _STOP = re.compile(r"^\s*(?:Supporting documents|Accompanying Documents|Reasons? for|Alternative options|"
@@ -211,7 +211,7 @@ def _effect(body: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
 
 
 def _votes(text: str) -> str | None:
-    roll_call = re.search(r"(Adopted|Passed)\.\s+Yeas\s+(\d+)\.\s+Nays\s+(\d+)", text)
+    roll_call = _LEGISLATION_PASSED.search(text)
     if roll_call:
         return f"{roll_call[1].lower()}: yeas {roll_call[2]}, nays {roll_call[3]}"
     counted = re.search(r"For\s*\(?(\d+)\)?.{0,80}?Against\s*\(?(\d+)\)?(?:.{0,80}?Abstain\w*\s*\(?(\d+)\)?)?", text, re.S)

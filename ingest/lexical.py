@@ -92,13 +92,17 @@ class LexicalIndex:
             return None
         return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()), data["facets"])
 
-    def allowed(self, filters) -> np.ndarray:
-        """A mask over `ids`: the passages `filters` (an ingest.filters.Filters) let through."""
+    def columns(self):
+        """The facets as arrays (ingest.filters.FacetColumns), built once per index."""
         from .filters import FacetColumns
 
-        if self._columns is None:  # built once per index: a filtered question then costs a few numpy ops
+        if self._columns is None:
             self._columns = FacetColumns.of(self.facets)
-        return filters.mask(self._columns)
+        return self._columns
+
+    def allowed(self, filters) -> np.ndarray:
+        """A mask over `ids`: the passages `filters` (an ingest.filters.Filters) let through."""
+        return filters.mask(self.columns())
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in `ids` order (zero where no query term occurs)."""
