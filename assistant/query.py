@@ -9,7 +9,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-DECISION_QUESTION = re.compile(r"\b(resolv\w*|decid\w*|decision\w*|agree\w*|approv\w*|vot\w+|endors\w*|motion)\b", re.I)
+# "agree" asks about a decision only as a verb ("was agreed", "agreed to"): "agreed audit actions"
+# asks about actions, and ranking decisions first would bury the passage that answers.
+DECISION_QUESTION = re.compile(
+    r"\b(resolv\w*|decid\w*|decision\w*|approv\w*|vot(e|ed|es|ing)|endors\w*|motions?"
+    r"|(was|were|did|been|be|has|have|had|councillors|members|committee)\s+(\w+\s+)?agreed?"
+    r"|agree[ds]?\s+(to|that|on|upon|with)|^agreed?)\b", re.I)
 RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|inspection|report)|this year|current(ly)?|now)\b",
                              re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")

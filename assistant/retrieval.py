@@ -125,8 +125,11 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
         rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or (
             h.chunk.meta.council is None and any(re.search(rf"\b{re.escape(a)}\b", h.chunk.text.lower()) for a in aliases))])
     if hints.years:
+        # A meeting often reports on an earlier year ("the period September to December 2023" in January
+        # 2024), so a passage naming the year counts as well as one dated in it.
+        named = re.compile(r"\b(" + "|".join(str(y) for y in hints.years) + r")\b")
         rankings.append([h.chunk.chunk_id for h in pool if not h.chunk.meta.meeting_date
-                         or int(h.chunk.meta.meeting_date[:4]) in hints.years])
+                         or int(h.chunk.meta.meeting_date[:4]) in hints.years or named.search(h.chunk.text)])
     if hints.wants_recent:
         dated = [h for h in pool[:20] if h.chunk.meta.meeting_date]
         rankings.append([h.chunk.chunk_id for h in sorted(dated, key=lambda h: h.chunk.meta.meeting_date, reverse=True)])

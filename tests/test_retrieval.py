@@ -23,6 +23,21 @@ def test_question_hints():
     assert hints.years == (2022,)
     assert hints.wants_recent and hints.wants_decisions
     assert analyse("Roads in Leedsford?", ["Leeds"]).councils == ()
+    for asks_for_a_decision in ("What was agreed about the gates?", "What did they agree?", "Did members agree to it?",
+                                "What did the panel vote for?", "Which motions passed?"):
+        assert analyse(asks_for_a_decision).wants_decisions, asks_for_a_decision
+    # "agreed" as an adjective asks about the actions, not about a decision
+    assert not analyse("How many agreed audit actions were carried out in 2023?").wants_decisions
+
+
+def test_year_ranking_counts_passages_that_name_the_year():
+    from assistant.query import QueryHints
+    from assistant.retrieval import hint_rankings
+
+    pool = [_hit("other", "Progress since 2019.", "2023-05-01"), _hit("names", "The period to December 2023.", "2024-01-20"),
+            _hit("dated", "Nothing dated here.", "2023-02-01"), _hit("later", "Nothing about then.", "2024-03-01")]
+    (years,) = hint_rankings(QueryHints(years=(2023,)), pool)
+    assert years == ["other", "names", "dated"]
 
 
 def test_near_duplicates_collapse_to_the_earliest_meeting():
