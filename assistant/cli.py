@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from .answers import Answer
 from .present import citation_sections
 from .settings import Settings
 
@@ -69,12 +70,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def _print_answer(answer) -> None:
+def _print_answer(answer, text_shown: bool = False) -> None:
+    """The answer and its sources; `text_shown` when its sentences were already printed as they streamed."""
     if answer.standalone_question:
-        print(f"(searched for: {answer.standalone_question})\n")
+        print(f"{chr(10) if text_shown else ''}(searched for: {answer.standalone_question})")
+        if not text_shown:
+            print()
     if answer.notice:
         print(f"({answer.notice})\n")
-    print(answer.text)
+    if not text_shown:
+        print(answer.text)
     for title, citations in citation_sections(answer):
         print(f"\n{title}:")
         for c in citations:
@@ -107,16 +112,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .service import QuestionError
 
     assistant = _open(args)
+    options = dict(history=_read_history(args.history), k=args.k, filters=_filters(args))
+    streamed = ""
     try:
-        answer = assistant.ask(args.question, history=_read_history(args.history), k=args.k,
-                               filters=_filters(args))
+        if args.json:
+            print(json.dumps(assistant.ask(args.question, **options).to_json(), ensure_ascii=False))
+            return 0
+        # A language model's checked sentences are printed as they arrive; the final answer follows.
+        for piece in assistant.ask_stream(args.question, **options):
+            if isinstance(piece, Answer):
+                answer = piece
+                break
+            streamed += piece
+            print(piece, end="", flush=True)
     except QuestionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
-    else:
-        _print_answer(answer)
+    if streamed and streamed.strip() != answer.text.strip():
+        # Repaired, or replaced by the extractive answer: a terminal cannot take back what it printed.
+        print("\n(The text above is withdrawn; the answer is:)\n")
+        streamed = ""
+    _print_answer(answer, text_shown=bool(streamed))
     return 0
 
 

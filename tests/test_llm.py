@@ -353,6 +353,27 @@ def test_the_app_shows_only_checked_sentences_and_the_notice(demo_store, chat_se
     assert "Written by the language model" in app.chat_message[1].caption[0].value
 
 
+@pytest.mark.parametrize("stalls", [False, True], ids=["kept", "stalls-mid-stream"])
+def test_clerk_ask_prints_checked_sentences_as_they_stream(demo_store, chat_server, monkeypatch, capsys, stalls):
+    for name, value in {"CLERK_STORE": str(demo_store), "CLERK_LLM_URL": chat_server.url,
+                        "CLERK_LLM_MODEL": "scripted", "CLERK_LLM_TIMEOUT": "1"}.items():
+        monkeypatch.setenv(name, value)
+    kept = "Northmoor's Cabinet extended the council tax reduction for care leavers [2]."
+    chat_server.replies.append(Reply((kept + " Rents went up [9]. ", "Eastbridge approved the Local Offer [3]."),
+                                     between=3.0 if stalls else 0.01))
+    assert main(["ask", QUESTION, "--decisions-only", "--k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert chat_server.requests[0]["stream"] is True and out.startswith(kept + "\n")  # printed before the stall
+    assert "Rents went up" not in out and "[9]" not in out
+    sources = out.index("[2] ")
+    if stalls:  # what streamed is withdrawn, and the extractive answer follows with the notice saying why
+        assert out.count(kept) == 1 and out.index("withdrawn") < out.index("did not answer within 1 s") < sources
+        assert "Eastbridge approved the Local Offer" not in out
+    else:  # printed once, as it streamed, with the notice for the sentence left out and then the sources
+        assert out.count(kept) == 1 and "withdrawn" not in out
+        assert out.index("Eastbridge approved the Local Offer [3].") < out.index("left out") < sources
+
+
 def test_llm_serve_without_xllamacpp_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "xllamacpp", None)  # what an environment without the extra sees
     assert main(["llm", "serve"]) == 2
