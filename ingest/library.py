@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .filters import facets_of
-from .lexical import LexicalIndex, boilerplate_ids
+from .lexical import LexicalIndex, Passages, boilerplate_key
 from .manifest import Manifest
 from .store import Store
 
@@ -52,20 +52,27 @@ class Library:
             if self._lexical is None or self._lexical.revision != self.manifest.revision:
                 loaded = LexicalIndex.load(self.lexical_dir)
                 if loaded is None or loaded.revision != self.manifest.revision or len(loaded.ids) != self.store.count():
-                    loaded = self.rebuild_lexical()
+                    loaded = self.rebuild_lexical(loaded)
                 self._lexical = loaded
             return self._lexical
 
-    def rebuild_lexical(self) -> LexicalIndex:
+    def rebuild_lexical(self, previous: LexicalIndex | None = None) -> LexicalIndex:
+        """Bring the BM25 index up to the store, reading only passages of documents that changed."""
         # Stamped with the revision read before the passages. With a server, another instance may be
         # storing passages meanwhile; it moves the revision only after they are stored, so an index
         # read in the middle of that is rebuilt at the next question, never kept.
         with _lexical_lock:
             revision = self.manifest.revision
-            chunks = list(self.store.iter_chunks())
-            index = LexicalIndex.build([c.chunk_id for c in chunks], [c.indexed_text() for c in chunks], revision,
-                                       boilerplate_ids([(c.chunk_id, c.doc_id, c.text) for c in chunks]),
-                                       [facets_of(c) for c in chunks])
+            doc_hashes = {entry.doc_id: entry.sha256 for entry in self.manifest.documents.values()}
+            previous = previous or self._lexical or LexicalIndex.load(self.lexical_dir)
+            stored = self.store.ids()
+            reuse = previous.corpus.reusable(previous.ids, set(stored), doc_hashes) \
+                if previous is not None and previous.corpus is not None else []
+            kept = {previous.ids[i] for i in reuse}
+            chunks = self.store.get([chunk_id for chunk_id in stored if chunk_id not in kept])
+            new = Passages([c.chunk_id for c in chunks], [c.doc_id for c in chunks], [c.indexed_text() for c in chunks],
+                           [boilerplate_key(c.text) for c in chunks], [facets_of(c) for c in chunks])
+            index = LexicalIndex.build(new, revision, doc_hashes, previous, reuse)
             index.save(self.lexical_dir)
             self._lexical = index
             return index

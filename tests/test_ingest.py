@@ -70,6 +70,42 @@ def test_prune_removes_documents_whose_files_are_gone(make_assistant, records):
     assert len(assistant.library.lexical().ids) == assistant.library.store.count()
 
 
+def test_the_lexical_index_rereads_only_passages_of_documents_that_changed(make_assistant, records, monkeypatch):
+    import numpy as np
+
+    from ingest.store import Store
+
+    make_assistant().ingest([records])
+    fetched: list[str] = []
+    real_get = Store.get
+    monkeypatch.setattr(Store, "get", lambda store, ids: fetched.extend(ids) or real_get(store, ids))
+
+    def change(name: str, line: str) -> set[str]:
+        path = records / name
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\n{line}\n", encoding="utf-8")
+        fetched.clear()
+        assistant = make_assistant()  # a fresh open: the kept corpus is read from disk
+        assert assistant.ingest([records]).count("updated") == 1
+        doc_id = assistant.library.manifest.documents[str(path.resolve())].doc_id
+        return assistant, {c.chunk_id for c in assistant.library.store.iter_chunks() if c.doc_id == doc_id}
+
+    assistant, changed = change(RECORDS[2], "RESOLVED: That a new bench be bought for the green.")
+    assert set(fetched) == changed and len(changed) < assistant.library.store.count()
+    assistant, changed = change(RECORDS[0], "RESOLVED: That the zebra crossing be repainted.")
+    assert set(fetched) == changed
+
+    # The same index as one built from nothing: same passages, facets, furniture and BM25 scores.
+    incremental = assistant.library.lexical()
+    shutil.rmtree(assistant.library.lexical_dir)
+    fresh = make_assistant().library.lexical()
+    assert sorted(incremental.ids) == sorted(fresh.ids) and incremental.boilerplate == fresh.boilerplate
+    order = [fresh.ids.index(i) for i in incremental.ids]
+    assert [fresh.facets[i] for i in order] == incremental.facets
+    for query in ("new bench on the green", "zebra crossing", "care leavers council tax", "minutes"):
+        assert np.allclose(incremental.scores(query), fresh.scores(query)[order])
+    assert incremental.ids[int(np.argmax(incremental.scores("zebra crossing repainted")))] in changed
+
+
 def _encrypted_pdf() -> bytes:
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(CORPUS / RECORDS[1]))
     writer.encrypt("secret", algorithm="RC4-128")

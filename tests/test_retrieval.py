@@ -1,7 +1,7 @@
 """Retrieval pieces that are pure logic, checked exactly, and the full mode over the demo corpus."""
 from assistant.query import analyse, expand, load_vocabulary
 from assistant.retrieval import collapse_duplicates
-from ingest.lexical import boilerplate_ids
+from ingest.lexical import boilerplate_ids, boilerplate_key
 from ingest.records import Chunk, Hit, RecordMeta
 
 
@@ -52,7 +52,8 @@ def test_boilerplate_is_text_repeated_across_many_documents():
     furniture = "If you would like a copy of this document in a different format, please telephone 0300 123 1231."
     chunks = [(f"c{i}", f"d{i}", furniture.replace("1231", str(i))) for i in range(6)]
     chunks += [("grade1", "d1", "Good. Good. Outstanding."), ("grade2", "d2", "Good. Good. Outstanding.")]
-    assert sorted(boilerplate_ids(chunks)) == [f"c{i}" for i in range(6)]
+    ids, doc_ids, texts = zip(*chunks)
+    assert sorted(boilerplate_ids(ids, doc_ids, [boilerplate_key(t) for t in texts])) == [f"c{i}" for i in range(6)]
 
 
 def test_full_mode_prefers_the_council_named(demo_store, embedder):
