@@ -24,7 +24,8 @@ class Candidate:
 
 
 def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
-    """Every sentence of every passage, minus headings and fragments too short to say anything."""
+    """Every sentence of every passage, minus headings, the record's own title ("Issue - meetings -
+    … - Northmoor Borough Council" says nothing) and fragments too short to say anything."""
     out = []
     for i, hit in enumerate(hits):
         position = 0
@@ -34,7 +35,7 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
                 continue
             for start, end in sentences(paragraph):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
-                if len(text.split()) >= 4:
+                if len(text.split()) >= 4 and text != hit.chunk.meta.title:
                     out.append(Candidate(i, position, text, decision))
                     position += 1
     return out
@@ -103,10 +104,11 @@ def missing_terms(question: str, hits: list[Hit]) -> set[str]:
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
-            threshold: float, max_sentences: int) -> Answer:
+            threshold: float, max_sentences: int, per_council: bool = False) -> Answer:
     """`relevance[i]` scores `candidates[i]` against the question. The best of them, and whether
     the passages mention the names and years the question is about, decide whether the records
-    answer at all."""
+    answer at all. `per_council`, for a question across councils: one line per council (per record
+    when its council is unknown), each its council's best sentence that clears the threshold."""
     best = float(relevance.max()) if len(candidates) else 0.0
     if not hits or best < threshold or missing_terms(question, hits):
         closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
@@ -118,12 +120,21 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     order = np.argsort(-relevance)
     chosen: list[Candidate] = []
     per_passage: dict[int, int] = {}
+    answered_for: set[str] = set()
+    # Across councils, a council whose best sentence trails another council's is still an answer for it.
+    floor = threshold * 0.9 if per_council else max(threshold * 0.9, best - 0.2)
     for i in order:
         candidate = candidates[i]
-        if len(chosen) >= max_sentences or relevance[i] < max(threshold * 0.9, best - 0.2):
+        if len(chosen) >= max_sentences or relevance[i] < floor:
             break
         if per_passage.get(candidate.hit_index, 0) >= 2 or candidate.text in {c.text for c in chosen}:
             continue
+        if per_council:
+            chunk = hits[candidate.hit_index].chunk
+            council = chunk.meta.council or chunk.source
+            if council in answered_for:
+                continue
+            answered_for.add(council)
         chosen.append(candidate)
         per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
 

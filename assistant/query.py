@@ -17,6 +17,10 @@ DECISION_QUESTION = re.compile(
     r"|agree[ds]?\s+(to|that|on|upon|with)|^agreed?)\b", re.I)
 RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|inspection|report)|this year|current(ly)?|now)\b",
                              re.I)
+# "Which councils …", "how do different authorities …", "compare …": one line per council in the answer.
+ACROSS_COUNCILS = re.compile(
+    r"\b(which|what|how many|each|every|all|other|different|several|both|the)\s+(\w+\s+){0,2}?"
+    r"(councils|authorities|boroughs|parishes|local authorities)\b|\bcompar(e|es|ed|ing|ison)\b|\bacross\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
@@ -29,6 +33,7 @@ class QueryHints:
     years: tuple[int, ...] = ()
     wants_recent: bool = False
     wants_decisions: bool = False
+    across_councils: bool = False  # asks about several councils: answer with one line each
 
 
 def council_alias(name: str) -> str:
@@ -48,11 +53,13 @@ def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
 
 
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
+    councils = named_councils(question, known_councils)
     return QueryHints(
-        councils=named_councils(question, known_councils),
+        councils=councils,
         years=tuple(sorted({int(y) for y in _YEAR.findall(question)})),
         wants_recent=bool(RECENT_QUESTION.search(question)),
         wants_decisions=bool(DECISION_QUESTION.search(question)),
+        across_councils=len(councils) > 1 or bool(ACROSS_COUNCILS.search(question)),
     )
 
 

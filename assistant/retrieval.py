@@ -58,8 +58,7 @@ class Retriever:
         known = {h.chunk.chunk_id: h for h in dense}
         rankings = [[h.chunk.chunk_id for h in dense], [cid for cid, _ in lexical]]
         if mode == "full":
-            councils = {entry.meta.get("council") for entry in self.library.manifest.documents.values()} - {None}
-            hints = analyse(query, councils)
+            hints = analyse(query, self.library.councils())
             # Text repeated nearly word for word across several records (report furniture) is left out.
             furniture = index.boilerplate
             rankings = [[cid for cid in ranking if cid not in furniture] for ranking in rankings]

@@ -19,7 +19,7 @@ from ingest.records import Hit
 
 from .answers import Answer, DecisionEntry
 from .compose import candidate_sentences, compose, sentence_relevance
-from .query import DECISION_QUESTION, load_vocabulary
+from .query import DECISION_QUESTION, analyse, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
@@ -123,7 +123,8 @@ class Assistant:
         relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
                                        decisions_wanted=bool(DECISION_QUESTION.search(query)))
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
-                         max_sentences=self.settings.answer_sentences)
+                         max_sentences=self.settings.answer_sentences,
+                         per_council=analyse(query, self.library.councils()).across_councils)
         return replace(answer, standalone_question=query if query != question else None,
                        filters=filters.to_json() if filters.active else None)
 

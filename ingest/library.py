@@ -77,6 +77,10 @@ class Library:
             self._lexical = index
             return index
 
+    def councils(self) -> set[str]:
+        """The councils the stored records name."""
+        return {entry.meta.get("council") for entry in self.manifest.documents.values()} - {None}
+
     def reload_manifest(self) -> None:
         """Pick up an ingest done by another process (the CLI while the app runs) or, with a
         Chroma server, by another instance."""

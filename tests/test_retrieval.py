@@ -28,6 +28,10 @@ def test_question_hints():
         assert analyse(asks_for_a_decision).wants_decisions, asks_for_a_decision
     # "agreed" as an adjective asks about the actions, not about a decision
     assert not analyse("How many agreed audit actions were carried out in 2023?").wants_decisions
+    for across in ("Which councils discussed Ofsted?", "How do different local authorities support care leavers?",
+                   "Compare the plans for care leavers.", "What did Leeds and Camden say?"):
+        assert analyse(across, ["Leeds", "London Borough of Camden"]).across_councils, across
+    assert not analyse("What did Leeds say about the council's plans?", ["Leeds"]).across_councils
 
 
 def test_year_ranking_counts_passages_that_name_the_year():
@@ -97,3 +101,21 @@ def test_new_stores_search_their_hnsw_graph_widely(tmp_path):
 
     hnsw = Store(tmp_path / "chroma", model_name="m", dimension=3)._col.configuration["hnsw"]
     assert (hnsw["space"], hnsw["ef_search"], hnsw["ef_construction"], hnsw["max_neighbors"]) == ("cosine", 200, 200, 32)
+
+
+def test_a_question_across_councils_gets_one_line_per_council(demo_store, embedder):
+    from assistant.citations import problems
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    answer = assistant.ask("How are different councils supporting care leavers?")
+    lines = answer.text.splitlines()
+    councils = [answer.citations[int(line.rsplit("[", 1)[1].rstrip("]")) - 1].council for line in lines]
+    assert len(lines) >= 2 and len(set(councils)) == len(councils), lines
+    assert all(line.startswith(f"At {council}") for line, council in zip(lines, councils))
+    assert problems(answer) == []
+    # A record's own title ("Issue - meetings - … - Northmoor Borough Council") is never quoted as an answer.
+    ofsted = assistant.ask("Which councils discussed Ofsted?")
+    titles = {c.title for c in ofsted.citations if c.title}
+    assert titles and not any(t in ofsted.text for t in titles)
