@@ -171,7 +171,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _ablation_table(summaries: dict[str, dict], k: int) -> str:
-    columns = ["recall@1", "recall@5", "recall@10", "mrr@10", "answered_when_answerable",
+    columns = ["recall@1", "recall@5", "recall@10", "mrr@10", "answered_when_answerable", "evidence_cited",
                "abstained_when_unanswerable", "citation_validity", "latency_p50_ms", "latency_p95_ms"]
     lines = [f"| mode (k={k}) | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for mode, summary in summaries.items():

@@ -80,14 +80,21 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][A-Za-z-]+)")
 
 
+# A body named in lower case ("the planning committee", "the scrutiny panel"): capitalised ones are names.
+_BODY = re.compile(r"\b([a-z][a-z-]+)\s+(committee|sub-committee|panel|board|commission|cabinet|forum)\b")
+_NOT_A_BODY_NAME = {"the", "a", "an", "any", "each", "every", "which", "what", "that", "this", "these", "those",
+                    "same", "whole", "its", "their", "his", "her", "our", "your", "whose", "another", "other"}
+
+
 def key_terms(question: str) -> set[str]:
-    """Names and years the question is about ("Kent", "Stoke", "2019"): if the passages found
-    never mention one of them, they cannot answer the question, however similar they sound."""
+    """Names, bodies and years the question is about ("kent", "planning committee", "2019"): if the
+    passages found never mention one of them, they cannot answer the question, however similar they sound."""
     terms = {m.group(0) for m in _YEAR.finditer(question)}
     for match in _NAME.finditer(question.strip()):
         word = re.sub(r"[’']s$", "", match.group(1))
         if word.lower() not in _QUESTION_WORDS:
             terms.add(word.lower())
+    terms |= {f"{m[1]} {m[2]}" for m in _BODY.finditer(question) if m[1] not in _NOT_A_BODY_NAME}
     return terms
 
 
@@ -98,9 +105,22 @@ def _said_of(hit: Hit) -> str:
     return f"{hit.chunk.indexed_text()} {when}".lower()
 
 
-def missing_terms(question: str, hits: list[Hit]) -> set[str]:
+def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> set[str]:
+    """The question's names and years that the passages never mention. With `any_year`, one of its
+    years is enough: a record answers its part of "across its 2018, 2022 and 2025 reports"."""
     found = " ".join(_said_of(h) for h in hits)
-    return {t for t in key_terms(question) if not re.search(rf"\b{re.escape(t)}", found)}
+    missing = {t for t in key_terms(question) if not re.search(r"\b" + r"\s+".join(map(re.escape, t.split())), found)}
+    years = {t for t in key_terms(question) if _YEAR.fullmatch(t)}
+    return missing - years if any_year and years - missing else missing
+
+
+def abstention(question: str, hits: list[Hit]) -> Answer:
+    """The records do not answer: say so, and list the closest passages as not an answer."""
+    closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
+    text = ("The records I have do not answer this question. "
+            "The closest passages are listed below; they are not an answer.") if hits else \
+        "The records I have do not answer this question: nothing has been ingested yet."
+    return Answer(question, text, abstained=True, citations=closest)
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
@@ -111,11 +131,7 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     when its council is unknown), each its council's best sentence that clears the threshold."""
     best = float(relevance.max()) if len(candidates) else 0.0
     if not hits or best < threshold or missing_terms(question, hits):
-        closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
-        text = ("The records I have do not answer this question. "
-                "The closest passages are listed below; they are not an answer.") if hits else \
-            "The records I have do not answer this question: nothing has been ingested yet."
-        return Answer(question, text, abstained=True, citations=closest)
+        return abstention(question, hits)
 
     order = np.argsort(-relevance)
     chosen: list[Candidate] = []

@@ -65,11 +65,18 @@ def evidence_coverage(answer: Answer, question: Question, k: int = 5) -> float:
     return found / len(pairs)
 
 
+def evidence_cited(answer: Answer, question: Question) -> bool:
+    """Whether a passage the answer quotes (not just lists) holds evidence for the question."""
+    pairs = list(zip(question.docs, question.evidences)) or [(question.doc, question.evidence)]
+    return any(holds_evidence(c, d, e) for c in answer.citations if c.cited for d, e in pairs)
+
+
 def summarise(rows: list[tuple[Question, Answer, float]]) -> dict:
     """recall@1/5/10 and MRR@10 over answerable questions, abstention on unanswerable ones, latency."""
     answerable = [(q, a) for q, a, _ in rows if q.answerable]
     unanswerable = [(q, a) for q, a, _ in rows if not q.answerable]
     ranks = [first_hit_rank(a, q) for q, a in answerable]
+    answered = [(q, a) for q, a in answerable if not a.abstained]
     latencies = sorted(t for _, _, t in rows)
 
     def recall(k: int) -> float:
@@ -77,11 +84,13 @@ def summarise(rows: list[tuple[Question, Answer, float]]) -> dict:
 
     by_kind: dict[str, dict] = {}
     for (q, a), r in zip(answerable, ranks):
-        entry = by_kind.setdefault(q.kind, {"n": 0, "recall@5": 0.0})
+        entry = by_kind.setdefault(q.kind, {"n": 0, "recall@5": 0.0, "evidence@5": 0.0})
         entry["n"] += 1
         entry["recall@5"] += 1 if r is not None and r <= 5 else 0
+        entry["evidence@5"] += evidence_coverage(a, q)  # every evidence passage, for cross-council ones
     for entry in by_kind.values():
         entry["recall@5"] = round(entry["recall@5"] / entry["n"], 3)
+        entry["evidence@5"] = round(entry["evidence@5"] / entry["n"], 3)
     return {
         "questions": len(rows),
         "recall@1": round(recall(1), 3),
@@ -89,6 +98,8 @@ def summarise(rows: list[tuple[Question, Answer, float]]) -> dict:
         "recall@10": round(recall(10), 3),
         "mrr@10": round(sum(1 / r for r in ranks if r is not None and r <= 10) / len(ranks), 3) if ranks else 0.0,
         "answered_when_answerable": round(sum(not a.abstained for _, a in answerable) / len(answerable), 3) if answerable else None,
+        # Of the answerable questions answered, the share whose quoted passages hold the evidence.
+        "evidence_cited": round(sum(evidence_cited(a, q) for q, a in answered) / len(answered), 3) if answered else None,
         "abstained_when_unanswerable": round(sum(a.abstained for _, a in unanswerable) / len(unanswerable), 3) if unanswerable else None,
         "citation_validity": round(sum(not problems(a) for _, a, _ in rows) / len(rows), 3) if rows else None,
         "by_kind": by_kind,

@@ -59,7 +59,8 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         years=tuple(sorted({int(y) for y in _YEAR.findall(question)})),
         wants_recent=bool(RECENT_QUESTION.search(question)),
         wants_decisions=bool(DECISION_QUESTION.search(question)),
-        across_councils=len(councils) > 1 or bool(ACROSS_COUNCILS.search(question)),
+        # "Manchester" and "Manchester City Council" are one council under two names.
+        across_councils=len({council_alias(c) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
     )
 
 

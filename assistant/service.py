@@ -18,8 +18,8 @@ from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
 from .answers import Answer, DecisionEntry
-from .compose import candidate_sentences, compose, sentence_relevance
-from .query import DECISION_QUESTION, analyse, load_vocabulary
+from .compose import Candidate, candidate_sentences, compose, key_terms, missing_terms, sentence_relevance
+from .query import DECISION_QUESTION, analyse, council_alias, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
@@ -117,14 +117,17 @@ class Assistant:
         hits = self.retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
         candidates = candidate_sentences(hits)
         texts = [c.text for c in candidates]
-        similarity = self._similarity(query, texts)
-        # Names of the councils and bodies found say nothing about which of their sentences answers.
+        # Names of the councils and bodies found say nothing about which of their sentences answers:
+        # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
         names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
+        similarity = self._similarity(_without_names(query, self.library.councils()), texts)
         relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
                                        decisions_wanted=bool(DECISION_QUESTION.search(query)))
+        across = analyse(query, self.library.councils()).across_councils
+        if not across:
+            relevance = self._only_from_records_about(query, hits, candidates, relevance)
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
-                         max_sentences=self.settings.answer_sentences,
-                         per_council=analyse(query, self.library.councils()).across_councils)
+                         max_sentences=self.settings.answer_sentences, per_council=across)
         return replace(answer, standalone_question=query if query != question else None,
                        filters=filters.to_json() if filters.active else None)
 
@@ -162,11 +165,33 @@ class Assistant:
         ranked = sorted(direct, key=lambda h: -scores[h.chunk.chunk_id])[:limit]
         return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked]
 
+    def _only_from_records_about(self, query: str, hits: list[Hit], candidates: list[Candidate],
+                                 relevance: np.ndarray) -> np.ndarray:
+        """Sentences may be quoted only from records that mention every name the question is about and
+        one of its years: Bramford's footpath to Westbury says nothing of when Westbury's meeting closed,
+        and a 2017 report on Manchester nothing of its 2026 meeting. Whole records are read, because a
+        passage of Rutland's minutes need not say "Rutland". A sentence ruled out scores -1."""
+        if not key_terms(query) or not hits:
+            return relevance
+        records: dict[str, list[Hit]] = {}
+        for chunk in self.library.store.documents(list({h.chunk.doc_id for h in hits})):
+            records.setdefault(chunk.doc_id, []).append(Hit(chunk, 0.0))
+        about = [not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True) for h in hits]
+        return np.where(np.asarray([about[c.hit_index] for c in candidates], dtype=bool), relevance, -1.0)
+
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
+
+
+def _without_names(query: str, councils: set[str]) -> str:
+    """The question without the councils it names ("Oakley Town Council's", "Rutland's")."""
+    for name in sorted(councils, key=lambda n: (-len(n), n)):
+        for form in filter(None, dict.fromkeys((name, council_alias(name)))):  # the full name first
+            query = re.sub(rf"\b{re.escape(form)}(?:[’']s)?\b", " ", query, flags=re.I)
+    return re.sub(r"\s+", " ", query).strip() or query
 
 
 def _term_overlap(query: str, texts: list[str], ignore: str = "") -> np.ndarray:

@@ -95,6 +95,12 @@ class Store:
     def document_chunk_ids(self, doc_id: str) -> list[str]:
         return self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
 
+    def documents(self, doc_ids: Sequence[str]) -> list[Chunk]:
+        """Every passage of these documents."""
+        result = self._col.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["documents", "metadatas"])
+        return [_chunk_from(cid, text, meta)
+                for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"])]
+
     def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[Hit]:
         if k <= 0:  # a k above the count is fine: Chroma returns what there is
             return []

@@ -32,6 +32,7 @@ def test_question_hints():
                    "Compare the plans for care leavers.", "What did Leeds and Camden say?"):
         assert analyse(across, ["Leeds", "London Borough of Camden"]).across_councils, across
     assert not analyse("What did Leeds say about the council's plans?", ["Leeds"]).across_councils
+    assert not analyse("What did Manchester decide?", ["Manchester", "Manchester City Council"]).across_councils
 
 
 def test_year_ranking_counts_passages_that_name_the_year():

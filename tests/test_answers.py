@@ -1,0 +1,47 @@
+"""What the extractive answer may quote: only records about what the question names."""
+import json
+
+from assistant.citations import problems
+
+
+def _record(folder, name: str, text: str, **meta) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+    (folder / f"{name}.meta.json").write_text(json.dumps({"kind": "minutes", **meta}), encoding="utf-8")
+
+
+def test_sentences_are_quoted_only_from_records_that_name_what_the_question_is_about(make_assistant, tmp_path):
+    records = tmp_path / "records"
+    records.mkdir()
+    _record(records, "oakley_2021-03-02.txt",
+            "Oakley Town Council\nMinutes of the Full Council meeting held on 2 March 2021\n\n1. Apologies\n"
+            "Apologies were received from Councillor Reed.\n\n2. Closure\n"
+            "The Mayor thanked everyone for attending and the meeting closed at 9.15pm.\n",
+            council="Oakley Town Council", committee="Full Council", meeting_date="2021-03-02")
+    _record(records, "bramford_2022-06-01.txt",
+            "Bramford Parish Council\nMinutes of the meeting held on 1 June 2022\n\n1. Footpaths\n"
+            "The clerk reported that the footpath to Westbury had been cleared by volunteers.\n",
+            council="Bramford Parish Council", committee="Parish Council", meeting_date="2022-06-01")
+    assistant = make_assistant()
+    assert assistant.ingest([records]).count("added") == 2
+
+    oakley = assistant.ask("At what time did Oakley Town Council's meeting close?")
+    assert not oakley.abstained and "closed at 9.15pm" in oakley.text and problems(oakley) == []
+    # Bramford's minutes name Westbury, and Oakley's say when a meeting closed; neither answers this.
+    westbury = assistant.ask("At what time did Westbury Town Council's meeting close?")
+    assert westbury.abstained and not any(c.cited for c in westbury.citations)
+    # A year the records never mention: Oakley's 2021 minutes do not say when its 2023 meeting closed.
+    assert assistant.ask("At what time did Oakley Town Council's meeting in 2023 close?").abstained
+
+
+def test_a_body_named_in_lower_case_must_be_mentioned_as_a_body():
+    from assistant.compose import key_terms, missing_terms
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    def hit(text, committee=None):
+        return Hit(Chunk("c", "d", "s", 1, 0, len(text), None, text, RecordMeta(committee=committee)), 1.0)
+
+    assert key_terms("Who chairs the planning committee?") == {"planning committee"}
+    assert key_terms("Did any committee members oppose that?") == set()
+    loose = hit("Workforce planning was considered. The Committee noted the report.")
+    assert missing_terms("Who chairs the planning committee?", [loose]) == {"planning committee"}
+    assert missing_terms("Who chairs the planning committee?", [hit("Noted.", committee="Planning\nCommittee")]) == set()
