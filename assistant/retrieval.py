@@ -27,6 +27,9 @@ from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
 MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
 EXACT_FILTERED_LIMIT = 2000  # filtered dense search scores up to this many passages exactly
+# Chroma returns at most about ef_search results however many are asked for (130 of 375 at 936k
+# passages), and asking for 65,000 failed ("too many SQL variables").
+MAX_OVERFETCH = 1000
 
 
 @dataclass
@@ -82,14 +85,29 @@ class Retriever:
         vector = self.embedder.encode([query])[0]
         if allowed is None:
             return store.query(vector, depth)
-        passing = int(allowed.sum())
-        if passing <= EXACT_FILTERED_LIMIT:
-            ids = [self.library.lexical().ids[i] for i in np.flatnonzero(allowed)]
-            scores = store.vectors(ids) @ vector
-            top = np.argsort(-scores)[:depth]
-            return self._hits_for([(ids[i], float(scores[i])) for i in top])
-        fetch = min(len(allowed), int(depth * 1.5 * len(allowed) / passing))
-        return [h for h in store.query(vector, fetch) if filters.allows_chunk(h.chunk)][:depth]
+        index = self.library.lexical()
+        if int(allowed.sum()) <= EXACT_FILTERED_LIMIT:
+            return self._exact([index.ids[i] for i in np.flatnonzero(allowed)], vector, depth)
+        fetch = min(MAX_OVERFETCH, int(depth * 1.5 * len(allowed) / int(allowed.sum())))
+        hits = [h for h in store.query(vector, fetch) if filters.allows_chunk(h.chunk)][:depth]
+        if len(hits) < depth:
+            # The graph's candidates ran out before enough allowed passages turned up (at 936k passages
+            # a question about care leavers filtered to Cleveland found none): score exactly the allowed
+            # passages that BM25 ranks highest for the question, and keep the best of both.
+            lexical = np.where(allowed, index.scores(query), -1.0)
+            ids = [index.ids[i] for i in np.argsort(-lexical)[:EXACT_FILTERED_LIMIT]]
+            found = {h.chunk.chunk_id: h for h in hits}
+            found.update({h.chunk.chunk_id: h for h in self._exact(ids, vector, depth)})
+            hits = sorted(found.values(), key=lambda h: -h.score)[:depth]
+        return hits
+
+    def _exact(self, ids: list[str], vector: np.ndarray, depth: int) -> list[Hit]:
+        """`ids` scored by cosine from their stored vectors, best `depth` first."""
+        if not ids:
+            return []
+        scores = self.library.store.vectors(ids) @ vector
+        top = np.argsort(-scores)[:depth]
+        return self._hits_for([(ids[i], float(scores[i])) for i in top])
 
     def _lexical(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         index = self.library.lexical()

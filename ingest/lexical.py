@@ -87,9 +87,25 @@ class Corpus:
                 and self.doc_hashes.get(doc_id) == doc_hashes[doc_id]]
 
 
+def _load_corpus(directory: Path, revision: int, passages: int) -> Corpus | None:
+    """The corpus saved with the index at `revision`; None when there is none (an index written before
+    corpora were kept) or when the folder now holds another revision's (another process rebuilt it):
+    the next rebuild then reads every passage."""
+    try:
+        data = json.loads((directory / "corpus.json").read_text(encoding="utf-8"))
+        if data["revision"] != revision or len(data["doc_ids"]) != passages:
+            return None
+        with np.load(directory / "corpus.npz") as arrays:
+            tokens = np.split(arrays["tokens"], np.cumsum(arrays["lengths"])[:-1]) if passages else []
+            keys = arrays["keys"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return Corpus(data["doc_ids"], tokens, keys, {t: i for i, t in enumerate(data["vocab"])}, data["doc_hashes"])
+
+
 class LexicalIndex:
     def __init__(self, ids: list[str], retriever, revision: int, boilerplate: Sequence[str] = (),
-                 facets: Sequence[dict] = (), corpus: Corpus | None = None):
+                 facets: Sequence[dict] = (), corpus: Corpus | None = None, corpus_dir: Path | None = None):
         self.ids = ids
         self._retriever = retriever
         self.revision = revision
@@ -97,8 +113,17 @@ class LexicalIndex:
         # Per passage, in `ids` order: what filters look at (ingest/filters.py), so a filtered
         # question or a decisions listing needs no Chroma `where` query.
         self.facets = list(facets)
-        self.corpus = corpus
+        self._corpus = corpus
+        # Read only when a rebuild needs it: it took 6 of the 7 s of opening a 936k-passage index.
+        self._corpus_dir = corpus_dir if corpus is None else None
         self._columns = None
+
+    @property
+    def corpus(self) -> Corpus | None:
+        if self._corpus_dir is not None:
+            directory, self._corpus_dir = self._corpus_dir, None
+            self._corpus = _load_corpus(directory, self.revision, len(self.ids))
+        return self._corpus
 
     @classmethod
     def build(cls, new: Passages, revision: int, doc_hashes: dict[str, str],
@@ -134,12 +159,14 @@ class LexicalIndex:
             self._retriever.save(str(tmp / "bm25"))
         data = {"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate),
                 "facets": self.facets}
-        if self.corpus is not None:
-            c = self.corpus
+        c = self.corpus
+        if c is not None:
             lengths = np.fromiter((len(t) for t in c.tokens), dtype=np.int64, count=len(c.tokens))
             np.savez(tmp / "corpus.npz", tokens=np.concatenate(c.tokens) if c.tokens else np.zeros(0, np.int32),
                      lengths=lengths, keys=c.keys)
-            data.update(doc_ids=c.doc_ids, vocab=sorted(c.vocab, key=c.vocab.get), doc_hashes=c.doc_hashes)
+            (tmp / "corpus.json").write_text(json.dumps({
+                "revision": self.revision, "doc_ids": c.doc_ids, "vocab": sorted(c.vocab, key=c.vocab.get),
+                "doc_hashes": c.doc_hashes}), encoding="utf-8")
         (tmp / "ids.json").write_text(json.dumps(data), encoding="utf-8")
         shutil.rmtree(directory, ignore_errors=True)
         tmp.rename(directory)
@@ -153,16 +180,10 @@ class LexicalIndex:
             if len(data.get("facets", ())) != len(data["ids"]):
                 return None  # written before facets were kept: rebuild
             retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True) if data["ids"] else None
-            corpus = None
-            if "vocab" in data:  # older indexes kept no corpus: their next rebuild reads everything
-                with np.load(directory / "corpus.npz") as arrays:
-                    tokens = np.split(arrays["tokens"], np.cumsum(arrays["lengths"])[:-1]) if data["ids"] else []
-                    keys = arrays["keys"]
-                corpus = Corpus(data["doc_ids"], tokens, keys, {t: i for i, t in enumerate(data["vocab"])},
-                                data["doc_hashes"])
         except (OSError, ValueError, KeyError):
             return None
-        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()), data["facets"], corpus)
+        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()), data["facets"],
+                   corpus_dir=directory)
 
     def columns(self):
         """The facets as arrays (ingest.filters.FacetColumns), built once per index."""

@@ -123,9 +123,11 @@ class Store:
         return [by_id[i] for i in ids if i in by_id]
 
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
-        result = self._col.get(ids=list(ids), include=["embeddings"])
-        order = {cid: i for i, cid in enumerate(result["ids"])}
-        return np.asarray([result["embeddings"][order[i]] for i in ids], dtype=np.float32)
+        by_id = {}
+        for i in range(0, len(ids), _GET_BATCH):
+            result = self._col.get(ids=list(ids[i:i + _GET_BATCH]), include=["embeddings"])
+            by_id.update(zip(result["ids"], result["embeddings"]))
+        return np.asarray([by_id[i] for i in ids], dtype=np.float32).reshape(len(ids), -1)
 
     def iter_chunks(self, page_size: int = 2000) -> Iterator[Chunk]:
         offset = 0

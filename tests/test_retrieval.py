@@ -120,3 +120,20 @@ def test_a_question_across_councils_gets_one_line_per_council(demo_store, embedd
     ofsted = assistant.ask("Which councils discussed Ofsted?")
     titles = {c.title for c in ofsted.citations if c.title}
     assert titles and not any(t in ofsted.text for t in titles)
+
+
+def test_filtered_dense_search_tops_up_when_the_graph_runs_out_of_allowed_passages(demo_store, embedder, monkeypatch):
+    """At 936k passages Chroma returned 130 candidates however many were asked for; a filter whose
+    passages were not among them left dense search with nothing. Shrunk here to the demo store."""
+    from assistant import retrieval
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from ingest.filters import Filters
+
+    monkeypatch.setattr(retrieval, "EXACT_FILTERED_LIMIT", 6)  # too many allowed to score them all exactly
+    monkeypatch.setattr(retrieval, "MAX_OVERFETCH", 2)  # and a graph that gives back two candidates
+    retriever = Assistant.open(Settings(store=demo_store), embedder=embedder).retriever
+    only = Filters(councils=("Little Ashby",))
+    hits = retriever.search("the village hall roof repairs", 5, mode="dense", filters=only)
+    assert len(hits) == 5 and all(h.chunk.meta.council == "Little Ashby Parish Council" for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
