@@ -201,6 +201,35 @@ def measure_size(size: int, args) -> dict:
             shutil.rmtree(root, ignore_errors=True)
 
 
+def measure_existing(root: Path, args) -> None:
+    """`--reuse DIR`: latency per mode, and with a council filter, on a store kept by an earlier `--keep`
+    run, without building anything. Recall@10 is not measured (it needs every vector in memory)."""
+    from assistant.retrieval import Retriever
+    from ingest.embed import load_embedder
+    from ingest.filters import Filters
+    from ingest.library import Library
+
+    embedder = load_embedder()
+    library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
+    t0 = time.perf_counter()
+    index = library.lexical()
+    print(f"{len(index.ids):,} passages; BM25 index opened in {time.perf_counter() - t0:.1f} s")
+    questions = load_questions(args.questions)
+    retriever = Retriever(library, embedder)
+    names, codes = index.columns().councils
+    counts = collections.Counter(codes.tolist())
+    councils = {"common": names[counts.most_common()[0][0]], "rare": names[counts.most_common()[-1][0]]}
+    print("| mode | unfiltered p50 / p95 ms | common council | rare council |\n|---|---|---|---|")
+    for mode in MODES:
+        cells = [_p(time_calls(lambda q: retriever.search(q, args.k, mode=mode), questions, args.warm))]
+        for label in ("common", "rare"):
+            only = Filters(councils=(councils[label],))
+            cells.append(_p(time_calls(lambda q: retriever.search(q, args.k, mode=mode, filters=only), questions, args.warm)))
+        print(f"| {mode} | " + " | ".join(f"{a:.0f} / {b:.0f}" for a, b in cells) + " |")
+    print(f"common = {councils['common']} ({counts.most_common()[0][1]:,}), rare = {councils['rare']} "
+          f"({counts.most_common()[-1][1]:,}); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
 def _p(seconds: list[float]) -> tuple[float, float]:
     return percentile_ms(seconds, 50), percentile_ms(seconds, 95)
 
@@ -269,11 +298,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-build-minutes", type=float, default=25.0)
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
+    parser.add_argument("--reuse", type=Path, help="measure a store kept by --keep instead of building")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # internal: the per-size child
     args = parser.parse_args(argv)
 
     if args.one_size:
         print("RESULT " + json.dumps(measure_size(args.one_size, args)), flush=True)
+        return
+    if args.reuse:
+        measure_existing(args.reuse, args)
         return
 
     args.from_store = ensure_source(args)
