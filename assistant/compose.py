@@ -109,8 +109,9 @@ def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> 
     """The question's names and years that the passages never mention. With `any_year`, one of its
     years is enough: a record answers its part of "across its 2018, 2022 and 2025 reports"."""
     found = " ".join(_said_of(h) for h in hits)
-    missing = {t for t in key_terms(question) if not re.search(r"\b" + r"\s+".join(map(re.escape, t.split())), found)}
-    years = {t for t in key_terms(question) if _YEAR.fullmatch(t)}
+    terms = key_terms(question)
+    missing = {t for t in terms if not re.search(r"\b" + r"\s+".join(map(re.escape, t.split())), found)}
+    years = {t for t in terms if _YEAR.fullmatch(t)}
     return missing - years if any_year and years - missing else missing
 
 
