@@ -26,7 +26,7 @@ class Settings:
     # abstaining): see the issue notes and `clerk eval`.
     abstain_threshold: float = 0.48
     max_question_chars: int = 2000
-    answer_sentences: int = 4
+    answer_sentences: int = 5
     reranker: str | None = None  # a local cross-encoder directory; off by default
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
     sync_rate: float = 2.0  # requests a second to a council's site (`clerk sync`)
