@@ -92,9 +92,6 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         self._col.delete(where={"doc_id": doc_id})
 
-    def document_chunk_ids(self, doc_id: str) -> list[str]:
-        return self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
-
     def documents(self, doc_ids: Sequence[str]) -> list[Chunk]:
         """Every passage of these documents."""
         result = self._col.get(where={"doc_id": {"$in": list(doc_ids)}}, include=["documents", "metadatas"])
@@ -114,18 +111,21 @@ class Store:
         """Every passage's id, and nothing else (0.25 s at 100k passages)."""
         return self._col.get(include=[])["ids"]
 
+    def _get(self, ids: Sequence[str], include: list[str]) -> Iterator[dict]:
+        """Chroma's `get` by ids, in batches a large store accepts."""
+        for i in range(0, len(ids), _GET_BATCH):
+            yield self._col.get(ids=list(ids[i:i + _GET_BATCH]), include=include)
+
     def get(self, ids: Sequence[str]) -> list[Chunk]:
         by_id = {}
-        for i in range(0, len(ids), _GET_BATCH):
-            result = self._col.get(ids=list(ids[i:i + _GET_BATCH]), include=["documents", "metadatas"])
+        for result in self._get(ids, ["documents", "metadatas"]):
             by_id.update({cid: _chunk_from(cid, text, meta)
                           for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"])})
         return [by_id[i] for i in ids if i in by_id]
 
     def vectors(self, ids: Sequence[str]) -> np.ndarray:
         by_id = {}
-        for i in range(0, len(ids), _GET_BATCH):
-            result = self._col.get(ids=list(ids[i:i + _GET_BATCH]), include=["embeddings"])
+        for result in self._get(ids, ["embeddings"]):
             by_id.update(zip(result["ids"], result["embeddings"]))
         return np.asarray([by_id[i] for i in ids], dtype=np.float32).reshape(len(ids), -1)
 
