@@ -120,10 +120,11 @@ class Assistant:
         # Names of the councils and bodies found say nothing about which of their sentences answers:
         # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
         names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
-        similarity = self._similarity(_without_names(query, self.library.councils()), texts)
+        councils = self.library.councils()
+        similarity = self._similarity(_without_names(query, councils), texts)
         relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
                                        decisions_wanted=bool(DECISION_QUESTION.search(query)))
-        across = analyse(query, self.library.councils()).across_councils
+        across = analyse(query, councils).across_councils
         if not across:
             relevance = self._only_from_records_about(query, hits, candidates, relevance)
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
@@ -173,10 +174,13 @@ class Assistant:
         passage of Rutland's minutes need not say "Rutland". A sentence ruled out scores -1."""
         if not key_terms(query) or not hits:
             return relevance
+        # Only records whose passage found does not itself mention everything are read whole.
+        short = {h.chunk.doc_id for h in hits if missing_terms(query, [h], any_year=True)}
         records: dict[str, list[Hit]] = {}
-        for chunk in self.library.store.documents(list({h.chunk.doc_id for h in hits})):
+        for chunk in self.library.store.documents(list(short)) if short else ():
             records.setdefault(chunk.doc_id, []).append(Hit(chunk, 0.0))
-        about = [not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True) for h in hits]
+        about = [h.chunk.doc_id not in short or not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True)
+                 for h in hits]
         return np.where(np.asarray([about[c.hit_index] for c in candidates], dtype=bool), relevance, -1.0)
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
