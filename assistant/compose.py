@@ -13,6 +13,7 @@ from ingest.records import Hit
 from ingest.text import sentences
 
 from .answers import Answer, Citation
+from .verdicts import states_verdict
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Candidate:
     position: int  # order within the passage
     text: str
     decision: bool = False  # from a passage that is a substantive decision
+    verdict: bool = False  # states an inspection's overall judgement
 
 
 def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
@@ -36,20 +38,23 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
             for start, end in sentences(paragraph):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
                 if len(text.split()) >= 4 and text != hit.chunk.meta.title:
-                    out.append(Candidate(i, position, text, decision))
+                    out.append(Candidate(i, position, text, decision, states_verdict(text)))
                     position += 1
     return out
 
 
 def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, overlap: np.ndarray, *,
-                       decisions_wanted: bool) -> np.ndarray:
+                       decisions_wanted: bool, verdict_wanted: bool = False) -> np.ndarray:
     """How well each sentence answers: its similarity to the question, the share of the question's
     terms it contains, a little for its passage's rank (retrieval already weighed the passage),
-    and, when the question asks what was resolved, a little for sentences that record a decision."""
+    and, when the question asks what was resolved, a little for sentences that record a decision;
+    when it asks for an inspection's verdict, more for sentences that state one, because they share
+    few words with "Trace Sefton's Ofsted outcome from 2022 to 2025"."""
     rank_prior = np.asarray([0.06 / (1 + c.hit_index) for c in candidates], dtype=np.float32)
     decided = np.asarray([0.08 if decisions_wanted and c.decision else 0.0 for c in candidates],
                          dtype=np.float32)
-    return similarity + 0.2 * overlap + rank_prior + decided
+    judged = np.asarray([0.15 if verdict_wanted and c.verdict else 0.0 for c in candidates], dtype=np.float32)
+    return similarity + 0.2 * overlap + rank_prior + decided + judged
 
 
 def human_date(iso: str) -> str:
@@ -139,7 +144,8 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     per_passage: dict[int, int] = {}
     answered_for: set[str] = set()
     # Across councils, a council whose best sentence trails another council's is still an answer for it.
-    floor = threshold * 0.9 if per_council else max(threshold * 0.9, best - 0.2)
+    # Within 0.3 of the best, not 0.2: a verdict's bonus would otherwise leave it quoted alone.
+    floor = threshold * 0.9 if per_council else max(threshold * 0.9, best - 0.3)
     for i in order:
         candidate = candidates[i]
         if len(chosen) >= max_sentences or relevance[i] < floor:

@@ -21,6 +21,12 @@ RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|i
 ACROSS_COUNCILS = re.compile(
     r"\b(which|what|how many|each|every|all|other|different|several|both|the)\s+(\w+\s+){0,2}?"
     r"(councils|authorities|boroughs|parishes|local authorities)\b|\bcompar(e|es|ed|ing|ison)\b|\bacross\b", re.I)
+# Asks for an inspection's overall judgement, or how it moved across the years a question names
+# ("Trace Sefton's Ofsted outcome from 2022 to 2025"): the report's headline paragraph answers.
+# "Even though Birmingham was rated good, which area …" gives the verdict and asks about something else.
+VERDICT_QUESTION = re.compile(r"\b(verdicts?|judge?ments?|ratings?|grades?|outcomes?|overall|effectiveness"
+                              r"|(judge[ds]?|rated|graded)(?!\s+(as\s+)?(inadequate|requires|good|outstanding)))\b", re.I)
+CHANGE_QUESTION = re.compile(r"\b(chang\w*|moved?|trace|progress\w*|improv\w*|deteriorat\w*|declin\w*)\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
@@ -34,6 +40,7 @@ class QueryHints:
     wants_recent: bool = False
     wants_decisions: bool = False
     across_councils: bool = False  # asks about several councils: answer with one line each
+    wants_verdict: bool = False  # an inspection's overall judgement, or its course over the years named
 
 
 def council_alias(name: str) -> str:
@@ -54,13 +61,15 @@ def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
 
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
     councils = named_councils(question, known_councils)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(question)}))
     return QueryHints(
         councils=councils,
-        years=tuple(sorted({int(y) for y in _YEAR.findall(question)})),
+        years=years,
         wants_recent=bool(RECENT_QUESTION.search(question)),
         wants_decisions=bool(DECISION_QUESTION.search(question)),
         # "Manchester" and "Manchester City Council" are one council under two names.
         across_councils=len({council_alias(c) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
+        wants_verdict=bool(VERDICT_QUESTION.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question))),
     )
 
 

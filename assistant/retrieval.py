@@ -23,6 +23,7 @@ from ingest.records import Hit
 from ingest.text import collapse
 
 from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
+from .verdicts import VERDICT_PROBE, states_verdict
 
 MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
@@ -30,6 +31,9 @@ EXACT_FILTERED_LIMIT = 2000  # filtered dense search scores up to this many pass
 # Chroma returns at most about ef_search results however many are asked for (130 of 375 at 936k
 # passages), and asking for 65,000 failed ("too many SQL variables").
 MAX_OVERFETCH = 1000
+# For a question about a verdict, the passages stating one count three times in the fusion: once,
+# and the council's and year's rankings still put its cover page and grade-table fragments first.
+VERDICT_WEIGHT = 3
 
 
 @dataclass
@@ -66,6 +70,8 @@ class Retriever:
             furniture = index.boilerplate
             rankings = [[cid for cid in ranking if cid not in furniture] for ranking in rankings]
             pool = self._hits_for(_fuse(rankings, 3 * depth), known)
+            if hints.wants_verdict and hints.councils:
+                pool += self._verdicts_of(hints.councils, {h.chunk.chunk_id for h in pool})
             rankings += hint_rankings(hints, pool)
             known.update({h.chunk.chunk_id: h for h in pool})
             fused = collapse_duplicates(self._hits_for(_fuse(rankings, max(2 * k, self.rerank_depth)), known))
@@ -101,6 +107,15 @@ class Retriever:
             hits = sorted(found.values(), key=lambda h: -h.score)[:depth]
         return hits
 
+    def _verdicts_of(self, councils: tuple[str, ...], seen: set[str]) -> list[Hit]:
+        """The headline judgements of the named councils' inspection reports, which a question about
+        a verdict rarely shares words with ("How has Surrey's overall Ofsted verdict moved …")."""
+        index = self.library.lexical()
+        allowed = index.allowed(Filters(councils=councils))
+        found = self._lexical(VERDICT_PROBE, 30, allowed)
+        return [h for h in self._hits_for([(cid, s) for cid, s in found if cid not in seen])
+                if states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}")]
+
     def _exact(self, ids: list[str], vector: np.ndarray, depth: int) -> list[Hit]:
         """`ids` scored by cosine from their stored vectors, best `depth` first."""
         if not ids:
@@ -135,8 +150,10 @@ class Retriever:
 def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     """Extra rankings over the candidate pool (kept in its fused order) for what the question
     says: passages from a council it names, from a year it names, newest first for "latest",
-    and substantive decisions for "what was resolved". A passage whose council or date is
-    unknown stays in the year ranking, and in the council ranking when its text names the council."""
+    substantive decisions for "what was resolved", and, for a question about an inspection's verdict,
+    the passages that state one (each report's first before any report's second). A passage whose
+    council or date is unknown stays in the year ranking, and in the council ranking when its text
+    names the council."""
     rankings = []
     if hints.councils:
         aliases = [council_alias(c) for c in hints.councils]
@@ -154,6 +171,13 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     if hints.wants_decisions:
         rankings.append([h.chunk.chunk_id for h in pool if (h.chunk.decision and not h.chunk.decision.procedural)
                          or (not h.chunk.decision and reports_decision(h.chunk.text))])
+    if hints.wants_verdict:
+        verdicts = [h.chunk for h in pool if states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}")]
+        firsts: dict[str, str] = {}
+        for chunk in verdicts:
+            firsts.setdefault(chunk.doc_id, chunk.chunk_id)
+        first = list(firsts.values())
+        rankings += [first + [c.chunk_id for c in verdicts if c.chunk_id not in first]] * VERDICT_WEIGHT
     return [r for r in rankings if r]
 
 

@@ -123,7 +123,8 @@ class Assistant:
         councils = self.library.councils()
         similarity = self._similarity(_without_names(query, councils), texts)
         relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
-                                       decisions_wanted=bool(DECISION_QUESTION.search(query)))
+                                       decisions_wanted=bool(DECISION_QUESTION.search(query)),
+                                       verdict_wanted=analyse(query, councils).wants_verdict)
         across = analyse(query, councils).across_councils
         if not across:
             relevance = self._only_from_records_about(query, hits, candidates, relevance)

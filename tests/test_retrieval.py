@@ -33,6 +33,46 @@ def test_question_hints():
         assert analyse(across, ["Leeds", "London Borough of Camden"]).across_councils, across
     assert not analyse("What did Leeds say about the council's plans?", ["Leeds"]).across_councils
     assert not analyse("What did Manchester decide?", ["Manchester", "Manchester City Council"]).across_councils
+    for asks_for_a_verdict in ("What was the verdict then?", "What overall grade did Ofsted give Rotherham?",
+                               "How was Leeds rated?", "Trace Sefton's Ofsted outcome from 2022 to 2025.",
+                               "How did Liverpool's services change between the 2023 and 2026 inspections?"):
+        assert analyse(asks_for_a_verdict).wants_verdict, asks_for_a_verdict
+    for asks_something_else in ("Even though Birmingham was rated good in 2023, which area still lagged?",
+                                "What were the improvement points Ofsted listed for Leeds in 2022?"):
+        assert not analyse(asks_something_else).wants_verdict, asks_something_else
+
+
+def test_verdicts_are_found_by_their_form():
+    from assistant.verdicts import states_verdict
+
+    for verdict in ("Services to children and families in Sefton Metropolitan Borough Council are inadequate.",
+                    "Children’s services in Surrey are inadequate",
+                    "Overall effectiveness: requires improvement to be good.",
+                    "Overall effectiveness had been judged requires improvement to be good, a fall from good.",
+                    "Services have improved since 2023, when overall effectiveness was judged to be inadequate."):
+        assert states_verdict(verdict), verdict
+    for other in ("Social workers enjoy working in Camden and benefit from manageable caseloads.",
+                  "Services for care leavers have improved, and good practice is shared.",
+                  "The overall effectiveness of supervision varies."):
+        assert not states_verdict(other), other
+
+
+def test_verdict_ranking_hears_each_report_before_any_report_twice():
+    from dataclasses import replace
+
+    from assistant.query import QueryHints
+    from assistant.retrieval import VERDICT_WEIGHT, hint_rankings
+
+    def passage(cid, doc, text):
+        hit = _hit(cid, text)
+        return Hit(replace(hit.chunk, doc_id=doc), hit.score)
+
+    pool = [passage("a-table", "a", "Overall effectiveness Inadequate"), passage("a-detail", "a", "Caseloads are high."),
+            passage("a-headline", "a", "Services in Sefton for children are inadequate."),
+            passage("b-headline", "b", "Services for children in Sefton are now good.")]
+    rankings = hint_rankings(QueryHints(wants_verdict=True), pool)
+    assert rankings == [["a-table", "b-headline", "a-headline"]] * VERDICT_WEIGHT
+    assert hint_rankings(QueryHints(), pool) == []
 
 
 def test_year_ranking_counts_passages_that_name_the_year():
@@ -59,6 +99,20 @@ def test_boilerplate_is_text_repeated_across_many_documents():
     chunks += [("grade1", "d1", "Good. Good. Outstanding."), ("grade2", "d2", "Good. Good. Outstanding.")]
     ids, doc_ids, texts = zip(*chunks)
     assert sorted(boilerplate_ids(ids, doc_ids, [boilerplate_key(t) for t in texts])) == [f"c{i}" for i in range(6)]
+
+
+def test_a_councils_verdicts_are_found_without_sharing_the_questions_words(demo_store, embedder):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from assistant.verdicts import states_verdict
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    found = assistant.retriever._verdicts_of(("Northmoor Borough Council",), set())
+    assert found and all(h.chunk.meta.council == "Northmoor Borough Council" for h in found)
+    assert all(states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}") for h in found)
+    assert any("Overall effectiveness: requires improvement to be good" in h.chunk.text for h in found)
+    answer = assistant.ask("What verdict did Ofsted give Northmoor?")
+    assert "requires improvement to be good" in answer.text and not answer.abstained
 
 
 def test_full_mode_prefers_the_council_named(demo_store, embedder):
