@@ -17,14 +17,17 @@ DECISION_QUESTION = re.compile(
     r"|agree[ds]?\s+(to|that|on|upon|with)|^agreed?)\b", re.I)
 RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|inspection|report)|this year|current(ly)?|now)\b",
                              re.I)
-# "Which councils …", "how do different authorities …", "compare …": one line per council in the answer.
+# "Which councils …", "how do different authorities …", "compare …", "across the country": one line per
+# council in the answer. Not "across its 2018, 2022 and 2025 reports", which is one council's.
 ACROSS_COUNCILS = re.compile(
     r"\b(which|what|how many|each|every|all|other|different|several|both|the)\s+(\w+\s+){0,2}?"
-    r"(councils|authorities|boroughs|parishes|local authorities)\b|\bcompar(e|es|ed|ing|ison)\b|\bacross\b", re.I)
+    r"(councils|authorities|boroughs|parishes|local authorities)\b|\bcompar(e|es|ed|ing|ison)\b"
+    r"|\bacross\s+(the\s+)?(\w+\s+)?(councils|authorities|boroughs|parishes|country|england|region|regions|areas)\b", re.I)
 # Asks for an inspection's overall judgement, or how it moved across the years a question names
 # ("Trace Sefton's Ofsted outcome from 2022 to 2025"): the report's headline paragraph answers.
-# "Even though Birmingham was rated good, which area …" gives the verdict and asks about something else.
-VERDICT_QUESTION = re.compile(r"\b(verdicts?|judge?ments?|ratings?|grades?|outcomes?|overall|effectiveness"
+# "Even though Birmingham was rated good, which area …" gives the verdict and asks about something else,
+# as does "Which part of the service was responsible for that verdict?".
+VERDICT_QUESTION = re.compile(r"(?<!that )(?<!this )\b(verdicts?|judge?ments?|ratings?|grades?|outcomes?|overall|effectiveness"
                               r"|(judge[ds]?|rated|graded)(?!\s+(as\s+)?(inadequate|requires|good|outstanding)))\b", re.I)
 CHANGE_QUESTION = re.compile(r"\b(chang\w*|moved?|trace|progress\w*|improv\w*|deteriorat\w*|declin\w*)\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")

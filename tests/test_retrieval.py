@@ -29,15 +29,18 @@ def test_question_hints():
     # "agreed" as an adjective asks about the actions, not about a decision
     assert not analyse("How many agreed audit actions were carried out in 2023?").wants_decisions
     for across in ("Which councils discussed Ofsted?", "How do different local authorities support care leavers?",
-                   "Compare the plans for care leavers.", "What did Leeds and Camden say?"):
+                   "Compare the plans for care leavers.", "What did Leeds and Camden say?",
+                   "How is PLO used across the country?"):
         assert analyse(across, ["Leeds", "London Borough of Camden"]).across_councils, across
     assert not analyse("What did Leeds say about the council's plans?", ["Leeds"]).across_councils
+    assert not analyse("How has Leeds's verdict moved across its 2018 and 2022 reports?", ["Leeds"]).across_councils
     assert not analyse("What did Manchester decide?", ["Manchester", "Manchester City Council"]).across_councils
     for asks_for_a_verdict in ("What was the verdict then?", "What overall grade did Ofsted give Rotherham?",
                                "How was Leeds rated?", "Trace Sefton's Ofsted outcome from 2022 to 2025.",
                                "How did Liverpool's services change between the 2023 and 2026 inspections?"):
         assert analyse(asks_for_a_verdict).wants_verdict, asks_for_a_verdict
     for asks_something_else in ("Even though Birmingham was rated good in 2023, which area still lagged?",
+                                "Which part of the service was responsible for that verdict?",
                                 "What were the improvement points Ofsted listed for Leeds in 2022?"):
         assert not analyse(asks_something_else).wants_verdict, asks_something_else
 
@@ -49,7 +52,8 @@ def test_verdicts_are_found_by_their_form():
                     "Children’s services in Surrey are inadequate",
                     "Overall effectiveness: requires improvement to be good.",
                     "Overall effectiveness had been judged requires improvement to be good, a fall from good.",
-                    "Services have improved since 2023, when overall effectiveness was judged to be inadequate."):
+                    "Services have improved since 2023, when overall effectiveness was judged to be inadequate.",
+                    "Services for children in Surrey have improved since 2018, when they were judged to be inadequate."):
         assert states_verdict(verdict), verdict
     for other in ("Social workers enjoy working in Camden and benefit from manageable caseloads.",
                   "Services for care leavers have improved, and good practice is shared.",
