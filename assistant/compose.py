@@ -130,13 +130,14 @@ def abstention(question: str, hits: list[Hit]) -> Answer:
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
-            threshold: float, max_sentences: int, per_council: bool = False) -> Answer:
+            threshold: float, max_sentences: int, per_council: bool = False, support: float | None = None) -> Answer:
     """`relevance[i]` scores `candidates[i]` against the question. The best of them, and whether
     the passages mention the names and years the question is about, decide whether the records
-    answer at all. `per_council`, for a question across councils: one line per council (per record
+    answer at all; for a follow-up, `support` (the best score against the whole conversation)
+    decides instead. `per_council`, for a question across councils: one line per council (per record
     when its council is unknown), each its council's best sentence that clears the threshold."""
     best = float(relevance.max()) if len(candidates) else 0.0
-    if not hits or best < threshold or missing_terms(question, hits):
+    if not hits or (best if support is None else support) < threshold or missing_terms(question, hits):
         return abstention(question, hits)
 
     order = np.argsort(-relevance)
@@ -145,7 +146,9 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     answered_for: set[str] = set()
     # Across councils, a council whose best sentence trails another council's is still an answer for it.
     # Within 0.3 of the best, not 0.2: a verdict's bonus would otherwise leave it quoted alone.
-    floor = threshold * 0.9 if per_council else max(threshold * 0.9, best - 0.3)
+    # A follow-up's sentences score against its own few words, lower than the conversation's: only the
+    # distance from the best counts.
+    floor = threshold * 0.9 if per_council else max(threshold * 0.9 if support is None else 0.0, best - 0.3)
     for i in order:
         candidate = candidates[i]
         if len(chosen) >= max_sentences or relevance[i] < floor:

@@ -116,20 +116,23 @@ class Assistant:
         self.library.reload_manifest()
         hits = self.retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
         candidates = candidate_sentences(hits)
-        texts = [c.text for c in candidates]
-        # Names of the councils and bodies found say nothing about which of their sentences answers:
-        # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
-        names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
         councils = self.library.councils()
-        similarity = self._similarity(_without_names(query, councils), texts)
-        relevance = sentence_relevance(candidates, similarity, _term_overlap(query, texts, ignore=names),
-                                       decisions_wanted=bool(DECISION_QUESTION.search(query)),
-                                       verdict_wanted=analyse(query, councils).wants_verdict)
+        similarity = self._similarity(_without_names(query, councils), [c.text for c in candidates])
+        relevance = self._relevance(query, hits, candidates, similarity)
         across = analyse(query, councils).across_councils
         if not across:
             relevance = self._only_from_records_about(query, hits, candidates, relevance)
+        support = None
+        if query != question:
+            # A follow-up: whether the records answer is judged on the whole conversation, but the sentences
+            # quoted must answer the new question too ("Which part of the service was responsible for that
+            # verdict?" is not answered by the verdict again).
+            support = float(relevance.max()) if len(candidates) else 0.0
+            turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
+            turn_relevance = self._relevance(question, hits, candidates, (similarity + turn) / 2)
+            relevance = np.where(relevance < 0, relevance, turn_relevance)  # still only from records about it
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
-                         max_sentences=self.settings.answer_sentences, per_council=across)
+                         max_sentences=self.settings.answer_sentences, per_council=across, support=support)
         return replace(answer, standalone_question=query if query != question else None,
                        filters=filters.to_json() if filters.active else None)
 
@@ -183,6 +186,16 @@ class Assistant:
         about = [h.chunk.doc_id not in short or not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True)
                  for h in hits]
         return np.where(np.asarray([about[c.hit_index] for c in candidates], dtype=bool), relevance, -1.0)
+
+    def _relevance(self, question: str, hits: list[Hit], candidates: list[Candidate],
+                   similarity: np.ndarray) -> np.ndarray:
+        texts = [c.text for c in candidates]
+        # Names of the councils and bodies found say nothing about which of their sentences answers:
+        # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
+        names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
+        return sentence_relevance(candidates, similarity, _term_overlap(question, texts, ignore=names),
+                                  decisions_wanted=bool(DECISION_QUESTION.search(question)),
+                                  verdict_wanted=analyse(question, self.library.councils()).wants_verdict)
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -45,3 +45,16 @@ def test_a_body_named_in_lower_case_must_be_mentioned_as_a_body():
     loose = hit("Workforce planning was considered. The Committee noted the report.")
     assert missing_terms("Who chairs the planning committee?", [loose]) == {"planning committee"}
     assert missing_terms("Who chairs the planning committee?", [hit("Noted.", committee="Planning\nCommittee")]) == set()
+
+
+def test_a_follow_up_is_answered_about_what_it_asks(demo_store, embedder):
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant.open(Settings(store=demo_store), embedder=embedder)
+    answer = assistant.ask("And what about their pathway plans?",
+                           history=["What did the Eastbridge focused visit find about care leavers?"])
+    assert not answer.abstained and answer.standalone_question
+    # The conversation finds the records; the new question picks what is quoted from them.
+    assert "pathway plan" in answer.text.splitlines()[0].lower()
+    assert not problems(answer)
