@@ -27,10 +27,12 @@ from .verdicts import VERDICT_PROBE, states_verdict
 
 MODES = ("dense", "lexical", "hybrid", "full")
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
-EXACT_FILTERED_LIMIT = 2000  # filtered dense search scores up to this many passages exactly
-# Chroma returns at most about ef_search results however many are asked for (130 of 375 at 936k
-# passages), and asking for 65,000 failed ("too many SQL variables").
-MAX_OVERFETCH = 1000
+# Filtered dense search scores up to this many passages exactly: reading their vectors from Chroma is
+# the cost (17 ms for 500 at 936k passages, 72-100 ms for 2,000).
+EXACT_FILTERED_LIMIT = 500
+# Ids (no texts) of this many neighbours at most are fetched to find enough allowed ones: 17 ms at 936k.
+# Stores made before ef_search was 1,000 give back only about 130 however many are asked for.
+MAX_OVERFETCH = 3000
 # For a question about a verdict, the passages stating one count three times in the fusion: once,
 # and the council's and year's rankings still put its cover page and grade-table fragments first.
 VERDICT_WEIGHT = 3
@@ -56,73 +58,72 @@ class Retriever:
             return []
         depth = max(depth, k)
         if mode == "dense":
-            return self._dense(query, depth, filters, allowed)[:k]
+            return self._hits_for(self._dense(query, depth, allowed)[:k])
         lexical_query = expand(query, self.vocabulary) if mode == "full" else query
         lexical = self._lexical(lexical_query, depth, allowed)
         if mode == "lexical":
             return self._hits_for(lexical[:k])
-        dense = self._dense(query, depth * 2 if mode == "full" else depth, filters, allowed)
-        known = {h.chunk.chunk_id: h for h in dense}
-        rankings = [[h.chunk.chunk_id for h in dense], [cid for cid, _ in lexical]]
+        dense = self._dense(query, depth * 2 if mode == "full" else depth, allowed)
+        rankings = [[cid for cid, _ in dense], [cid for cid, _ in lexical]]
         if mode == "full":
             hints = analyse(query, self.library.councils())
             # Text repeated nearly word for word across several records (report furniture) is left out.
             furniture = index.boilerplate
             rankings = [[cid for cid in ranking if cid not in furniture] for ranking in rankings]
-            pool = self._hits_for(_fuse(rankings, 3 * depth), known)
+            pool = self._hits_for(_fuse(rankings, 3 * depth))
             if hints.wants_verdict and hints.councils:
                 pool += self._verdicts_of(hints.councils, {h.chunk.chunk_id for h in pool})
             rankings += hint_rankings(hints, pool)
-            known.update({h.chunk.chunk_id: h for h in pool})
+            known = {h.chunk.chunk_id: h for h in pool}
             fused = collapse_duplicates(self._hits_for(_fuse(rankings, max(2 * k, self.rerank_depth)), known))
             if self.reranker is not None:
                 top = fused[:self.rerank_depth]
                 scores = self.reranker.score(query, [h.chunk.indexed_text() for h in top])
                 fused = [Hit(top[i].chunk, float(scores[i])) for i in np.argsort(-scores, kind="stable")]
             return fused[:k]
-        return self._hits_for(_fuse(rankings, k), known)
+        return self._hits_for(_fuse(rankings, k))
 
-    def _dense(self, query: str, depth: int, filters: Filters = NO_FILTERS,
-               allowed: np.ndarray | None = None) -> list[Hit]:
-        """Nearest passages. With filters: a few allowed passages are scored exactly from their stored
-        vectors; many are found by over-fetching from the HNSW index in proportion to how few pass.
-        Chroma's own `where` filter was 2.6-25 times slower than an unfiltered query here."""
+    def _dense(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Ids of the nearest passages, best first, with their cosine similarity; texts are fetched
+        later, for the few that are kept. With a filter (`allowed`, a mask over the lexical index):
+        a few allowed passages are scored exactly from their stored vectors; many are found by
+        over-fetching from the HNSW index in proportion to how few pass. Chroma's own `where` filter
+        was 2.6-25 times slower than an unfiltered query here."""
         store = self.library.store
         vector = self.embedder.encode([query])[0]
         if allowed is None:
-            return store.query(vector, depth)
+            return store.nearest(vector, depth)
         index = self.library.lexical()
         if int(allowed.sum()) <= EXACT_FILTERED_LIMIT:
             return self._exact([index.ids[i] for i in np.flatnonzero(allowed)], vector, depth)
         fetch = min(MAX_OVERFETCH, int(depth * 1.5 * len(allowed) / int(allowed.sum())))
-        hits = [h for h in store.query(vector, fetch) if filters.allows_chunk(h.chunk)][:depth]
-        if len(hits) < depth:
+        found = [(cid, score) for cid, score in store.nearest(vector, fetch)
+                 if (row := index.position(cid)) is not None and allowed[row]][:depth]
+        if len(found) < depth:
             # The graph's candidates ran out before enough allowed passages turned up (at 936k passages
             # a question about care leavers filtered to Cleveland found none): score exactly the allowed
             # passages that BM25 ranks highest for the question, and keep the best of both.
             lexical = np.where(allowed, index.scores(query), -1.0)
-            ids = [index.ids[i] for i in np.argsort(-lexical)[:EXACT_FILTERED_LIMIT]]
-            found = {h.chunk.chunk_id: h for h in hits}
-            found.update({h.chunk.chunk_id: h for h in self._exact(ids, vector, depth)})
-            hits = sorted(found.values(), key=lambda h: -h.score)[:depth]
-        return hits
+            ids = [index.ids[i] for i in np.argpartition(-lexical, EXACT_FILTERED_LIMIT)[:EXACT_FILTERED_LIMIT]]
+            best = dict(found)
+            best.update(self._exact(ids, vector, depth))
+            found = sorted(best.items(), key=lambda item: -item[1])[:depth]
+        return found
 
     def _verdicts_of(self, councils: tuple[str, ...], seen: set[str]) -> list[Hit]:
         """The headline judgements of the named councils' inspection reports, which a question about
         a verdict rarely shares words with ("How has Surrey's overall Ofsted verdict moved …")."""
         index = self.library.lexical()
-        allowed = index.allowed(Filters(councils=councils))
-        found = self._lexical(VERDICT_PROBE, 30, allowed)
+        found = self._lexical(VERDICT_PROBE, 30, index.allowed(Filters(councils=councils)))
         return [h for h in self._hits_for([(cid, s) for cid, s in found if cid not in seen])
                 if states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}")]
 
-    def _exact(self, ids: list[str], vector: np.ndarray, depth: int) -> list[Hit]:
+    def _exact(self, ids: list[str], vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         """`ids` scored by cosine from their stored vectors, best `depth` first."""
         if not ids:
             return []
         scores = self.library.store.vectors(ids) @ vector
-        top = np.argsort(-scores)[:depth]
-        return self._hits_for([(ids[i], float(scores[i])) for i in top])
+        return [(ids[i], float(scores[i])) for i in np.argsort(-scores)[:depth]]
 
     def _lexical(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         index = self.library.lexical()

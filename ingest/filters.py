@@ -118,9 +118,6 @@ class Filters:
             keep &= columns.decisions
         return keep
 
-    def allows_chunk(self, chunk: Chunk) -> bool:
-        return self.allows(facets_of(chunk))
-
     def describe(self) -> str:
         """"council Rotherham; since 2021-01-01; decisions only", for showing with an answer."""
         parts = []

@@ -159,7 +159,7 @@ def test_new_stores_search_their_hnsw_graph_widely(tmp_path):
     from ingest.store import Store
 
     hnsw = Store(tmp_path / "chroma", model_name="m", dimension=3)._col.configuration["hnsw"]
-    assert (hnsw["space"], hnsw["ef_search"], hnsw["ef_construction"], hnsw["max_neighbors"]) == ("cosine", 200, 200, 32)
+    assert (hnsw["space"], hnsw["ef_search"], hnsw["ef_construction"], hnsw["max_neighbors"]) == ("cosine", 1000, 200, 32)
 
 
 def test_a_question_across_councils_gets_one_line_per_council(demo_store, embedder):
