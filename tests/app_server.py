@@ -78,4 +78,7 @@ def wait_for_answer(page, turn: int, timeout_ms: float = 120_000):
     """The answer of turn `turn` (0-based): its first [n] link, once drawn."""
     marker = page.locator(f'a[href^="#source-{turn}-"]').first
     marker.wait_for(state="visible", timeout=timeout_ms)
+    # The script is still drawing the source cards below the answer: wait for the run to end, or a
+    # jump to a card may be undone by the layout that follows (seen once on a loaded CI machine).
+    page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="hidden", timeout=timeout_ms)
     return marker
