@@ -118,10 +118,10 @@ class Assistant:
         candidates = candidate_sentences(hits)
         councils = self.library.councils()
         similarity = self._similarity(_without_names(query, councils), [c.text for c in candidates])
-        relevance = self._relevance(query, hits, candidates, similarity)
         across = analyse(query, councils).across_councils
-        if not across:
-            relevance = self._only_from_records_about(query, hits, candidates, relevance)
+        # A sentence ruled out scores -1.
+        quotable = np.ones(len(candidates), dtype=bool) if across else self._quotable(query, hits, candidates)
+        relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity), -1.0)
         support = None
         if query != question:
             # A follow-up: whether the records answer is judged on the whole conversation, but the sentences
@@ -129,8 +129,7 @@ class Assistant:
             # verdict?" is not answered by the verdict again).
             support = float(relevance.max()) if len(candidates) else 0.0
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
-            turn_relevance = self._relevance(question, hits, candidates, (similarity + turn) / 2)
-            relevance = np.where(relevance < 0, relevance, turn_relevance)  # still only from records about it
+            relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2), -1.0)
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
                          max_sentences=self.settings.answer_sentences, per_council=across, support=support)
         return replace(answer, standalone_question=query if query != question else None,
@@ -170,14 +169,13 @@ class Assistant:
         ranked = sorted(direct, key=lambda h: -scores[h.chunk.chunk_id])[:limit]
         return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked]
 
-    def _only_from_records_about(self, query: str, hits: list[Hit], candidates: list[Candidate],
-                                 relevance: np.ndarray) -> np.ndarray:
-        """Sentences may be quoted only from records that mention every name the question is about and
-        one of its years: Bramford's footpath to Westbury says nothing of when Westbury's meeting closed,
-        and a 2017 report on Manchester nothing of its 2026 meeting. Whole records are read, because a
-        passage of Rutland's minutes need not say "Rutland". A sentence ruled out scores -1."""
+    def _quotable(self, query: str, hits: list[Hit], candidates: list[Candidate]) -> np.ndarray:
+        """Which sentences may be quoted: only those of records that mention every name the question is
+        about and one of its years. Bramford's footpath to Westbury says nothing of when Westbury's meeting
+        closed, and a 2017 report on Manchester nothing of its 2026 meeting. Whole records are read,
+        because a passage of Rutland's minutes need not say "Rutland"."""
         if not key_terms(query) or not hits:
-            return relevance
+            return np.ones(len(candidates), dtype=bool)
         # Only records whose passage found does not itself mention everything are read whole.
         short = {h.chunk.doc_id for h in hits if missing_terms(query, [h], any_year=True)}
         records: dict[str, list[Hit]] = {}
@@ -185,7 +183,7 @@ class Assistant:
             records.setdefault(chunk.doc_id, []).append(Hit(chunk, 0.0))
         about = [h.chunk.doc_id not in short or not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True)
                  for h in hits]
-        return np.where(np.asarray([about[c.hit_index] for c in candidates], dtype=bool), relevance, -1.0)
+        return np.asarray([about[c.hit_index] for c in candidates], dtype=bool)
 
     def _relevance(self, question: str, hits: list[Hit], candidates: list[Candidate],
                    similarity: np.ndarray) -> np.ndarray:

@@ -70,21 +70,16 @@ def variant(chunk, copy: int, rnd: random.Random, vocab: list[str], swaps: int):
                                source=f"{chunk.source}#copy{copy}", text=" ".join(words), meta=meta)
 
 
-def build(root: Path, chunks, vectors: np.ndarray, manifest, size: int, args, embedder):
-    """Write a synthetic store of `size` chunks at `root`; returns (Library, all vectors, timings)."""
-    from ingest.library import Library
-    from ingest.manifest import Manifest, ManifestEntry
-    from ingest.store import Store
-
-    rnd, rng = random.Random(args.seed), np.random.default_rng(args.seed)
+def write_copies(store, chunks, vectors: np.ndarray, rows: range, args, all_vectors: np.ndarray | None = None):
+    """Add synthetic chunks `rows` (row r is copy r // n of real chunk r % n) to `store`, in batches, until
+    done or past --max-build-minutes. Returns (chunks written per (source, doc_id), rows written, add seconds)."""
+    rnd, rng = random.Random(args.seed + rows.start), np.random.default_rng(args.seed + rows.start)
     vocab = sorted({w for c in chunks for w in re.findall(r"[A-Za-z]{4,}", c.text)})
-    store = Store(root / "chroma", model_name=embedder.name, dimension=embedder.dimension)
     n_real = len(chunks)
-    all_vectors = np.empty((size, vectors.shape[1]), dtype=np.float32)
     per_source: collections.Counter = collections.Counter()
     started, add_seconds, written = time.perf_counter(), 0.0, 0
-    for start in range(0, size, BATCH):
-        index = np.arange(start, min(size, start + BATCH))
+    for start in range(rows.start, rows.stop, BATCH):
+        index = np.arange(start, min(rows.stop, start + BATCH))
         copies = index // n_real
         batch = [variant(chunks[i % n_real], int(r), rnd, vocab, args.swaps) for i, r in zip(index, copies)]
         vec = vectors[index % n_real] + rng.normal(0, args.noise, (len(index), vectors.shape[1])) * (copies > 0)[:, None]
@@ -92,28 +87,76 @@ def build(root: Path, chunks, vectors: np.ndarray, manifest, size: int, args, em
         t0 = time.perf_counter()
         store.add(batch, vec)
         add_seconds += time.perf_counter() - t0
-        all_vectors[start:start + len(index)] = vec
+        if all_vectors is not None:
+            all_vectors[start - rows.start:start - rows.start + len(index)] = vec
         per_source.update((c.source, c.doc_id) for c in batch)
-        written = start + len(index)
-        if time.perf_counter() - started > args.max_build_minutes * 60 and written < size:
-            print(f"  build stopped at {written:,} chunks: over --max-build-minutes {args.max_build_minutes}",
+        written += len(index)
+        if time.perf_counter() - started > args.max_build_minutes * 60 and written < len(rows):
+            print(f"  build stopped after {written:,} chunks: over --max-build-minutes {args.max_build_minutes}",
                   flush=True)
             break
-        if (start // BATCH) % 25 == 24:
+        if ((start - rows.start) // BATCH) % 25 == 24:
             print(f"  {written:,} chunks written, {time.perf_counter() - started:.0f} s", flush=True)
+    return per_source, written, add_seconds
 
-    # A manifest that names every synthetic document, one revision past the real one.
-    synthetic = Manifest(root / "manifest.json", revision=manifest.revision + 1)
+
+def record_copies(manifest, real_manifest, per_source) -> None:
+    """Name every synthetic document in `manifest`, one revision on, so the BM25 index reads them."""
+    from ingest.manifest import ManifestEntry
+
+    manifest.revision += 1
     for (source, doc_id), count in per_source.items():
-        real = manifest.documents[source.split("#copy")[0]]
-        synthetic.documents[source] = ManifestEntry(doc_id, real.sha256, count, dict(real.meta))
-    synthetic.save()
+        real = real_manifest.documents[source.split("#copy")[0]]
+        previous = manifest.documents.get(source)
+        manifest.documents[source] = ManifestEntry(doc_id, real.sha256, count + (previous.chunks if previous else 0),
+                                                   dict(real.meta))
+    manifest.save()
+
+
+def build(root: Path, chunks, vectors: np.ndarray, manifest, size: int, args, embedder):
+    """Write a synthetic store of `size` chunks at `root`; returns (Library, all vectors, timings)."""
+    from ingest.library import Library
+    from ingest.manifest import Manifest
+    from ingest.store import Store
+
+    store = Store(root / "chroma", model_name=embedder.name, dimension=embedder.dimension)
+    all_vectors = np.empty((size, vectors.shape[1]), dtype=np.float32)
+    started = time.perf_counter()
+    per_source, written, add_seconds = write_copies(store, chunks, vectors, range(size), args, all_vectors)
+    record_copies(Manifest(root / "manifest.json", revision=manifest.revision), manifest, per_source)
     library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
     t0 = time.perf_counter()
     library.rebuild_lexical()
     lexical_seconds = time.perf_counter() - t0
     timings = {"add_s": add_seconds, "lexical_s": lexical_seconds, "build_s": time.perf_counter() - started}
     return library, all_vectors[:written], timings
+
+
+def grow(root: Path, target: int, args) -> None:
+    """`--reuse DIR --grow-to N --from-store SRC`: add copies to a kept store until it holds N passages
+    (copy numbers after those it has, so no id is reused), then update its manifest and BM25 index."""
+    from ingest.embed import load_embedder
+    from ingest.library import Library
+
+    embedder = load_embedder()
+    source = Library(args.from_store, model_name=embedder.name, dimension=embedder.dimension)
+    chunks = list(source.store.iter_chunks())
+    vectors = source.store.vectors([c.chunk_id for c in chunks])
+    library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
+    have = library.store.count()
+    if have >= target:
+        print(f"{root} already holds {have:,} passages")
+        return
+    first = (have // len(chunks) + 1) * len(chunks)
+    print(f"growing {root} from {have:,} to {target:,} passages...", flush=True)
+    per_source, written, add_seconds = write_copies(library.store, chunks, vectors,
+                                                    range(first, first + target - have), args)
+    record_copies(library.manifest, source.manifest, per_source)
+    t0 = time.perf_counter()
+    library = Library(root, model_name=embedder.name, dimension=embedder.dimension)
+    library.rebuild_lexical()
+    print(f"added {written:,} passages in {add_seconds:.0f} s of Chroma adds; BM25 update {time.perf_counter() - t0:.0f} s; "
+          f"the store holds {library.store.count():,}", flush=True)
 
 
 # ---------------------------------------------------------------- measuring
@@ -299,6 +342,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--keep", action="store_true", help="keep the synthetic stores")
     parser.add_argument("--reuse", type=Path, help="measure a store kept by --keep instead of building")
+    parser.add_argument("--grow-to", type=int, help="with --reuse and --from-store: first add copies up to this many")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)  # internal: the per-size child
     args = parser.parse_args(argv)
 
@@ -306,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
         print("RESULT " + json.dumps(measure_size(args.one_size, args)), flush=True)
         return
     if args.reuse:
+        if args.grow_to:
+            grow(args.reuse, args.grow_to, args)
         measure_existing(args.reuse, args)
         return
 
