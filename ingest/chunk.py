@@ -157,7 +157,11 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
             previous, previous_heading = merged[-1]
             words = sum(u.words for u in previous)
             opens_item = bool(group[0].item) or (group[0].heading and bool(NUMBERED_HEADING.match(heading or "")))
+            # A short section, heading and body ("What needs to improve?" and two bullets), is whole:
+            # merged into the next section, its words are drowned out by that section's.
+            whole_section = previous[0].heading and not all(u.heading for u in previous) and group[0].heading
             if words < min_words and not any(u.window or u.decision for u in previous + group) and not opens_item \
+                    and not whole_section \
                     and words + sum(u.words for u in group) <= max_words:
                 merged[-1] = (previous + group, previous_heading or heading)
                 continue

@@ -46,6 +46,17 @@ def test_a_chunk_never_spans_two_headed_items():
         assert not headed, chunk.text
 
 
+def test_a_short_whole_section_is_not_merged_into_the_next():
+    from ingest.records import Page
+    text = ("What needs to improve?\n\n• Contingency planning in children’s written plans.\n\n"
+            "• Consistent decision-making for strategy discussions.\n\n"
+            "The experiences and progress of children who need help and protection: good\n\n"
+            + "Children and families benefit from well-established and extensive early help support. " * 4)
+    chunks = chunk_document(Document("d", "s", "h", (Page(1, text),)))
+    assert chunks[0].text.endswith("strategy discussions.")
+    assert chunks[1].heading == "The experiences and progress of children who need help and protection: good"
+
+
 @needs_shared
 @pytest.mark.parametrize("name,council,committee,date,item", [
     ("seeds/003_07580bce24a35a37.txt", "BCP Council", "Children's Services Overview and Scrutiny Committee", "2021-01-26", "127"),
