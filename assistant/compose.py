@@ -43,8 +43,28 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
+# "Inspection dates: 20 February to 3 March 2023", "Lead inspector: Lisa Summers, …": a report's cover lines.
+_LABEL_LINE = re.compile(r"^(?=[^:]*[a-z])[A-Z][\w’' ]{1,30}:\s+(\S.*)$")
+
+
+def label_value(text: str) -> str | None:
+    """The value of a short "Label: value" line, else None ("RESOLVED: That …", "Note: the … ." and
+    "Resolved That: The Commission:" are sentences or lead-ins, not labels)."""
+    match = _LABEL_LINE.match(text)
+    return match.group(1) if match and len(text.split()) <= 20 and not text.rstrip().endswith((".", ":")) else None
+
+
+def unasked_labels(candidates: list[Candidate], question_terms: set[str], tokenize) -> np.ndarray:
+    """Cover lines whose value shares no word (numbers aside) with the question: "Inspection dates: …
+    2023" is no answer to "which area … in 2023", though it scores as similar as the sentences that are."""
+    words = {t for t in question_terms if not t.isdigit()}
+    values = [None if c.decision else label_value(c.text) for c in candidates]
+    return np.asarray([v is not None and not words & set(tokenize([v])[0]) for v in values], dtype=bool)
+
+
 def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, overlap: np.ndarray, *,
-                       decisions_wanted: bool, verdict_wanted: bool = False) -> np.ndarray:
+                       decisions_wanted: bool, verdict_wanted: bool = False,
+                       unasked: np.ndarray | None = None) -> np.ndarray:
     """How well each sentence answers: its similarity to the question, the share of the question's
     terms it contains, a little for its passage's rank (retrieval already weighed the passage),
     and, when the question asks what was resolved, a little for sentences that record a decision;
@@ -54,7 +74,8 @@ def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, over
     decided = np.asarray([0.08 if decisions_wanted and c.decision else 0.0 for c in candidates],
                          dtype=np.float32)
     judged = np.asarray([0.15 if verdict_wanted and c.verdict else 0.0 for c in candidates], dtype=np.float32)
-    return similarity + 0.2 * overlap + rank_prior + decided + judged
+    relevance = similarity + 0.2 * overlap + rank_prior + decided + judged
+    return relevance if unasked is None else relevance - 0.15 * unasked
 
 
 def human_date(iso: str) -> str:

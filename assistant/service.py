@@ -18,7 +18,15 @@ from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
 from .answers import Answer, DecisionEntry
-from .compose import Candidate, candidate_sentences, compose, key_terms, missing_terms, sentence_relevance
+from .compose import (
+    Candidate,
+    candidate_sentences,
+    compose,
+    key_terms,
+    missing_terms,
+    sentence_relevance,
+    unasked_labels,
+)
 from .query import DECISION_QUESTION, analyse, council_alias, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
@@ -191,9 +199,11 @@ class Assistant:
         # Names of the councils and bodies found say nothing about which of their sentences answers:
         # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
         names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
+        terms = set(tokenize([question])[0]) - set(tokenize([names])[0] if names else ())
         return sentence_relevance(candidates, similarity, _term_overlap(question, texts, ignore=names),
                                   decisions_wanted=bool(DECISION_QUESTION.search(question)),
-                                  verdict_wanted=analyse(question, self.library.councils()).wants_verdict)
+                                  verdict_wanted=analyse(question, self.library.councils()).wants_verdict,
+                                  unasked=unasked_labels(candidates, terms, tokenize))
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -58,3 +58,33 @@ def test_a_follow_up_is_answered_about_what_it_asks(demo_store, embedder):
     # The conversation finds the records; the new question picks what is quoted from them.
     assert "pathway plan" in answer.text.splitlines()[0].lower()
     assert not problems(answer)
+
+
+def test_a_cover_line_is_quoted_only_when_the_question_asks_what_it_says(make_assistant, tmp_path):
+    from assistant.compose import Candidate, label_value, unasked_labels
+    from ingest.lexical import tokenize
+
+    assert label_value("Inspection dates: 4 to 15 March 2024") == "4 to 15 March 2024"
+    assert label_value("RESOLVED: That the payments be approved.") is None
+    assert label_value("Resolved That: The Improving Lives Select Commission:") is None
+    lines = [Candidate(0, 0, "Inspection dates: 4 to 15 March 2024"),
+             Candidate(0, 1, "Lead inspector: Jane Doe, His Majesty’s Inspector"),
+             Candidate(0, 2, "Responses to domestic abuse do not match the level of need in 2024.")]
+    asked = set(tokenize(["Which inspections in 2024 were led by Jane Doe?"])[0])
+    assert unasked_labels(lines, asked, tokenize).tolist() == [True, False, False]
+
+    records = tmp_path / "records"
+    records.mkdir()
+    _record(records, "westshire_ilacs_2024-03-15.txt",
+            "Inspection of Westshire local authority children’s services\n\nInspection dates: 4 to 15 March 2024\n\n"
+            "Lead inspector: Jane Doe, His Majesty’s Inspector\n\n"
+            "Children’s services in Westshire are good. Leaders know their services well. Despite investment, "
+            "the response to domestic abuse is not proportionate to demand in the county.\n",
+            council="Westshire", meeting_date="2024-03-15", kind="inspection_report")
+    assistant = make_assistant()
+    assert assistant.ingest([records]).count("added") == 1
+    answer = assistant.ask("Although Westshire was rated good in 2024, which area of work did inspectors say "
+                           "still fell short of the level of need?")
+    # Said as an answer, the inspection dates would mislead; the passage is still offered.
+    assert "Inspection dates" not in answer.text and "Lead inspector" not in answer.text
+    assert any("domestic abuse" in c.text for c in answer.citations) and not problems(answer)
