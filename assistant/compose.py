@@ -13,6 +13,7 @@ from ingest.records import Hit
 from ingest.text import sentences
 
 from .answers import Answer, Citation
+from .query import FINANCIAL_YEAR, financial_year_end
 from .verdicts import states_verdict
 
 
@@ -116,6 +117,10 @@ def key_terms(question: str) -> set[str]:
     """Names, bodies and years the question is about ("kent", "planning committee", "2019"): if the
     passages found never mention one of them, they cannot answer the question, however similar they sound."""
     terms = {m.group(0) for m in _YEAR.finditer(question)}
+    for match in FINANCIAL_YEAR.finditer(question):
+        if end := financial_year_end(match):
+            terms -= {match[1], match[2]}
+            terms.add(f"{match[1]}/{end}")  # either year will do: 2019/20's accounts are "at 31 March 2020"
     for match in _NAME.finditer(question.strip()):
         word = re.sub(r"[’']s$", "", match.group(1))
         if word.lower() not in _QUESTION_WORDS:
@@ -131,13 +136,24 @@ def _said_of(hit: Hit) -> str:
     return f"{hit.chunk.indexed_text()} {when}".lower()
 
 
+_FINANCIAL_TERM = re.compile(r"(\d{4})/(\d{4})")
+
+
+def _pattern(term: str) -> str:
+    """A key term as found in text: "planning committee" across a line break, "2019/2020" as either year."""
+    financial = _FINANCIAL_TERM.fullmatch(term)
+    if financial:
+        return rf"\b({financial[1]}|{financial[2]})\b"
+    return r"\b" + r"\s+".join(map(re.escape, term.split()))
+
+
 def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> set[str]:
     """The question's names and years that the passages never mention. With `any_year`, one of its
     years is enough: a record answers its part of "across its 2018, 2022 and 2025 reports"."""
     found = " ".join(_said_of(h) for h in hits)
     terms = key_terms(question)
-    missing = {t for t in terms if not re.search(r"\b" + r"\s+".join(map(re.escape, t.split())), found)}
-    years = {t for t in terms if _YEAR.fullmatch(t)}
+    missing = {t for t in terms if not re.search(_pattern(t), found)}
+    years = {t for t in terms if _YEAR.fullmatch(t) or _FINANCIAL_TERM.fullmatch(t)}
     return missing - years if any_year and years - missing else missing
 
 

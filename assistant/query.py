@@ -31,6 +31,21 @@ VERDICT_QUESTION = re.compile(r"(?<!that )(?<!this )\b(verdicts?|judge?ments?|ra
                               r"|(judge[ds]?|rated|graded)(?!\s+(as\s+)?(inadequate|requires|good|outstanding)))\b", re.I)
 CHANGE_QUESTION = re.compile(r"\b(chang\w*|moved?|trace|progress\w*|improv\w*|deteriorat\w*|declin\w*)\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# "2019/20", "2023-24", "2019/2020": a financial year, which names the year it ends in too.
+FINANCIAL_YEAR = re.compile(r"\b((?:19|20)\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+
+
+def financial_year_end(match: re.Match) -> int | None:
+    """The year a "2019/20" match ends in (2020), or None when it is not the year after ("2019-23")."""
+    start, end = int(match[1]), match[2]
+    end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+    return end_year if end_year == start + 1 else None
+
+
+def named_years(question: str) -> set[int]:
+    """Years the question names, with the end year of a financial year ("2019/20" names 2019 and 2020)."""
+    years = {int(y) for y in _YEAR.findall(question)}
+    return years | {y for m in FINANCIAL_YEAR.finditer(question) if (y := financial_year_end(m))}
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
             "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc"}
@@ -64,7 +79,7 @@ def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
 
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
     councils = named_councils(question, known_councils)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(question)}))
+    years = tuple(sorted(named_years(question)))
     return QueryHints(
         councils=councils,
         years=years,

@@ -47,6 +47,18 @@ def test_a_body_named_in_lower_case_must_be_mentioned_as_a_body():
     assert missing_terms("Who chairs the planning committee?", [hit("Noted.", committee="Planning\nCommittee")]) == set()
 
 
+def test_either_year_of_a_financial_year_will_do():
+    from assistant.compose import key_terms, missing_terms
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    text = "Finance at 31st March 2020: Current Account £5289.89"
+    balance = Hit(Chunk("c", "d", "s", 1, 0, len(text), None, text, RecordMeta()), 1.0)
+    # The 2019/20 accounts are reported "at 31 March 2020".
+    assert key_terms("What was in the bank at the end of 2019/20?") == {"2019/2020"}
+    assert missing_terms("What was in the bank at the end of 2019/20?", [balance]) == set()
+    assert missing_terms("What was in the bank at the end of 2021/22?", [balance]) == {"2021/2022"}
+
+
 def test_a_follow_up_is_answered_about_what_it_asks(demo_store, embedder):
     from assistant.service import Assistant
     from assistant.settings import Settings

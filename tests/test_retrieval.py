@@ -22,6 +22,10 @@ def test_question_hints():
     assert hints.councils == ("London Borough of Camden",)
     assert hints.years == (2022,)
     assert hints.wants_recent and hints.wants_decisions
+    # A financial year names the year it ends in; a report number or a span of years does not.
+    assert analyse("What was in the bank at the end of 2019/20?").years == (2019, 2020)
+    assert analyse("The 2023-24 budget").years == (2023, 2024)
+    assert analyse("Plans for 2019-2023, and report 24/00109").years == (2019, 2023)
     assert analyse("Roads in Leedsford?", ["Leeds"]).councils == ()
     for asks_for_a_decision in ("What was agreed about the gates?", "What did they agree?", "Did members agree to it?",
                                 "What did the panel vote for?", "Which motions passed?"):
