@@ -36,7 +36,7 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
         for paragraph in hit.chunk.text.split("\n\n"):
             if is_heading(paragraph):
                 continue
-            for start, end in sentences(paragraph):
+            for start, end in (c for span in sentences(paragraph) for c in _clauses(paragraph, *span)):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
                 if len(text.split()) >= 4 and text != hit.chunk.meta.title:
                     out.append(Candidate(i, position, text, decision, states_verdict(text)))
@@ -61,6 +61,26 @@ def unasked_labels(candidates: list[Candidate], question_terms: set[str], tokeni
     words = {t for t in question_terms if not t.isdigit()}
     values = [None if c.decision else label_value(c.text) for c in candidates]
     return np.asarray([v is not None and not words & set(tokenize([v])[0]) for v in values], dtype=bool)
+
+
+LONG_SENTENCE = 60  # words: past this, a "sentence" is a resolution's clauses or a list run together
+
+
+def _clauses(paragraph: str, start: int, end: int, least: int = 15) -> list[tuple[int, int]]:
+    """A long sentence cut after its semicolons into spans of at least `least` words, so that an answer
+    can quote the clause that answers ("…; (ii) agree to a short extension of 6 months …;") and not
+    150 words around it."""
+    if len(paragraph[start:end].split()) <= LONG_SENTENCE:
+        return [(start, end)]
+    spans, piece_start = [], start
+    for match in re.finditer(r";\s*", paragraph[start:end]):
+        cut = start + match.start() + 1
+        if len(paragraph[piece_start:cut].split()) >= least:
+            spans.append((piece_start, cut))
+            piece_start = start + match.end()
+    if spans and len(paragraph[piece_start:end].split()) < least:
+        return spans[:-1] + [(spans[-1][0], end)]
+    return spans + [(piece_start, end)]
 
 
 def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, overlap: np.ndarray, *,

@@ -100,3 +100,21 @@ def test_a_cover_line_is_quoted_only_when_the_question_asks_what_it_says(make_as
     # Said as an answer, the inspection dates would mislead; the passage is still offered.
     assert "Inspection dates" not in answer.text and "Lead inspector" not in answer.text
     assert any("domestic abuse" in c.text for c in answer.citations) and not problems(answer)
+
+
+def test_a_long_sentence_is_quoted_by_its_clauses():
+    from assistant.compose import candidate_sentences
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    text = ("RESOLVED that the Cabinet Member be asked to:(i)agree to the continuation of Supported Lodgings and "
+            "Staying Put accommodation for young people aged 16-21 years through a change of delivery from "
+            "contracted provision;(ii)agree to a short extension of 6 months to the current contract that expires "
+            "on 31 May 2020 to enable the changes to take place; and (iii) delegate decisions about the new "
+            "service to the Corporate Director, in consultation with the Cabinet Member.")
+    chunk = Chunk("c", "d", "s", 1, 0, len(text), None, text, RecordMeta())
+    quoted = [c.text for c in candidate_sentences([Hit(chunk, 1.0)])]
+    assert len(quoted) == 3 and all(q in text for q in quoted)
+    assert quoted[1].startswith("(ii)agree to a short extension") and quoted[1].endswith("place;")
+    short = "RESOLVED: That the report be noted; and that a further update be given in June."
+    assert [c.text for c in candidate_sentences([Hit(Chunk("c", "d", "s", 1, 0, len(short), None, short,
+                                                           RecordMeta()), 1.0)])] == [short]
