@@ -46,6 +46,8 @@ def named_years(question: str) -> set[int]:
     """Years the question names, with the end year of a financial year ("2019/20" names 2019 and 2020)."""
     years = {int(y) for y in _YEAR.findall(question)}
     return years | {y for m in FINANCIAL_YEAR.finditer(question) if (y := financial_year_end(m))}
+
+
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
             "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc"}
