@@ -67,20 +67,22 @@ def unasked_labels(candidates: list[Candidate], question_terms: set[str],
 
 
 LONG_SENTENCE = 60  # words: past this, a "sentence" is a resolution's clauses or a list run together
+_CLAUSE_END = re.compile(r";\s*|(?<=\d\.\d\d)\s+(?=[A-Z][a-z])")  # "…; (ii)", "£400.42 Finance"
 
 
 def _clauses(paragraph: str, start: int, end: int, least: int = 15) -> list[tuple[int, int]]:
-    """A long sentence cut after its semicolons into spans of at least `least` words, so that an answer
-    can quote the clause that answers ("…; (ii) agree to a short extension of 6 months …;") and not
-    150 words around it."""
+    """A long sentence cut into spans of at least `least` words, so that an answer can quote the clause
+    that answers and not 150 words around it: after its semicolons ("…; (ii) agree to a short extension
+    of 6 months …;"), and where an amount in pounds and pence meets a capitalised word, as cells do in
+    minutes flattened to one line ("… £400.42 Finance – @ 31st March 2020: Current Account £5289.89 …")."""
     if len(paragraph[start:end].split()) <= LONG_SENTENCE:
         return [(start, end)]
     spans, piece_start = [], start
-    for match in re.finditer(r";\s*", paragraph[start:end]):
-        cut = start + match.start() + 1
+    for match in _CLAUSE_END.finditer(paragraph, start, end):
+        cut = match.start() + (paragraph[match.start()] == ";")
         if len(paragraph[piece_start:cut].split()) >= least:
             spans.append((piece_start, cut))
-            piece_start = start + match.end()
+            piece_start = match.end()
     if spans and len(paragraph[piece_start:end].split()) < least:
         return spans[:-1] + [(spans[-1][0], end)]
     return spans + [(piece_start, end)]

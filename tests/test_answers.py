@@ -115,6 +115,16 @@ def test_a_long_sentence_is_quoted_by_its_clauses():
     quoted = [c.text for c in candidate_sentences([Hit(chunk, 1.0)])]
     assert len(quoted) == 3 and all(q in text for q in quoted)
     assert quoted[1].startswith("(ii)agree to a short extension") and quoted[1].endswith("place;")
+    # Minutes flattened to one line: the cells of a payments table end where a number meets a capital.
+    flat = ("6. Accounts were presented and accepted for payment. Cheques for approval of payment Clerk’s salary "
+            "£118.44 Clerk’s Expenses (postage and storage boxes) £28.00 K & M Lighting Services x2 (streetlight "
+            "maintenance) £38.64 Software annual licence £59.99 CGM grass cutting (March) £234.00 Zurich annual "
+            "insurance £406.48 Finance – @ 31st March 2020: Current Account £5289.89 Business Premium Account "
+            "£3467.15 Councillors had been presented with the end of year accounts and bank reconciliation.")
+    pieces = [c.text for c in candidate_sentences([Hit(Chunk("c", "d", "s", 1, 0, len(flat), None, flat,
+                                                             RecordMeta()), 1.0)])]
+    assert all(p in flat for p in pieces) and all(len(p.split()) <= 40 for p in pieces)
+    assert len(pieces) > 2 and any("Current Account £5289.89" in p for p in pieces)
     short = "RESOLVED: That the report be noted; and that a further update be given in June."
     assert [c.text for c in candidate_sentences([Hit(Chunk("c", "d", "s", 1, 0, len(short), None, short,
                                                            RecordMeta()), 1.0)])] == [short]
