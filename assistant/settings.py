@@ -21,7 +21,7 @@ class Settings:
     threads: int | None = None
     # Best sentence relevance (cosine to the question without the councils it names, + term overlap +
     # small rank and decision priors, see compose.sentence_relevance) below which Clerk says the
-    # records do not answer. On the dev questions 0.48 answered 91% of the answerable and abstained
+    # records do not answer. On the dev questions 0.48 answered 94% of the answerable and abstained
     # on 80% of the rest (0.46: 94% / 80%, but one more seed question answered wrongly instead of
     # abstaining): see the issue notes and `clerk eval`.
     abstain_threshold: float = 0.48
