@@ -115,7 +115,7 @@ def test_a_long_sentence_is_quoted_by_its_clauses():
     quoted = [c.text for c in candidate_sentences([Hit(chunk, 1.0)])]
     assert len(quoted) == 3 and all(q in text for q in quoted)
     assert quoted[1].startswith("(ii)agree to a short extension") and quoted[1].endswith("place;")
-    # Minutes flattened to one line: the cells of a payments table end where a number meets a capital.
+    # Minutes flattened to one line: a payments table's cells end where an amount in pence meets a capital.
     flat = ("6. Accounts were presented and accepted for payment. Cheques for approval of payment Clerk’s salary "
             "£118.44 Clerk’s Expenses (postage and storage boxes) £28.00 K & M Lighting Services x2 (streetlight "
             "maintenance) £38.64 Software annual licence £59.99 CGM grass cutting (March) £234.00 Zurich annual "
