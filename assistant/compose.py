@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from ingest.headings import is_heading
+from ingest.lexical import tokenize
 from ingest.records import Hit
 from ingest.text import sentences
 
@@ -56,11 +56,10 @@ def label_value(text: str) -> str | None:
     return match.group(1) if match and len(text.split()) <= 20 and not text.rstrip().endswith((".", ":")) else None
 
 
-def unasked_labels(candidates: list[Candidate], question_terms: set[str],
-                   tokenize: Callable[[list[str]], list[list[str]]]) -> np.ndarray:
+def unasked_labels(candidates: list[Candidate], question_terms: set[str]) -> np.ndarray:
     """Cover lines whose value shares no word (numbers aside) with the question: "Inspection dates: …
     2023" is no answer to "which area … in 2023", though it scores as similar as the sentences that are.
-    `tokenize` is the lexical index's, so values and `question_terms` are stemmed alike."""
+    `question_terms` are stemmed as the lexical index stems, as the values are here."""
     words = {t for t in question_terms if not t.isdigit()}
     values = [None if c.decision else label_value(c.text) for c in candidates]
     return np.asarray([v is not None and not words & set(tokenize([v])[0]) for v in values], dtype=bool)

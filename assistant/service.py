@@ -129,7 +129,7 @@ class Assistant:
         across = analyse(query, councils).across_councils
         # A sentence ruled out scores -1.
         quotable = np.ones(len(candidates), dtype=bool) if across else self._quotable(query, hits, candidates)
-        relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity), -1.0)
+        relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity, councils), -1.0)
         support = None
         if query != question:
             # A follow-up: whether the records answer is judged on the whole conversation, but the sentences
@@ -137,7 +137,8 @@ class Assistant:
             # verdict?" is not answered by the verdict again).
             support = float(relevance.max()) if len(candidates) else 0.0
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
-            relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2), -1.0)
+            relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
+                                 -1.0)
         answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
                          max_sentences=self.settings.answer_sentences, per_council=across, support=support)
         return replace(answer, standalone_question=query if query != question else None,
@@ -194,16 +195,15 @@ class Assistant:
         return np.asarray([about[c.hit_index] for c in candidates], dtype=bool)
 
     def _relevance(self, question: str, hits: list[Hit], candidates: list[Candidate],
-                   similarity: np.ndarray) -> np.ndarray:
-        texts = [c.text for c in candidates]
+                   similarity: np.ndarray, councils: set[str]) -> np.ndarray:
         # Names of the councils and bodies found say nothing about which of their sentences answers:
         # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
         names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
         terms = set(tokenize([question])[0]) - set(tokenize([names])[0] if names else ())
-        return sentence_relevance(candidates, similarity, _term_overlap(question, texts, ignore=names),
+        return sentence_relevance(candidates, similarity, _term_overlap(terms, [c.text for c in candidates]),
                                   decisions_wanted=bool(DECISION_QUESTION.search(question)),
-                                  verdict_wanted=analyse(question, self.library.councils()).wants_verdict,
-                                  unasked=unasked_labels(candidates, terms, tokenize))
+                                  verdict_wanted=analyse(question, councils).wants_verdict,
+                                  unasked=unasked_labels(candidates, terms))
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -220,9 +220,8 @@ def _without_names(query: str, councils: set[str]) -> str:
     return re.sub(r"\s+", " ", query).strip() or query
 
 
-def _term_overlap(query: str, texts: list[str], ignore: str = "") -> np.ndarray:
-    """Share of the question's (stemmed, stop-worded) terms that a sentence contains."""
-    terms = set(tokenize([query])[0]) - set(tokenize([ignore])[0] if ignore else ())
+def _term_overlap(terms: set[str], texts: list[str]) -> np.ndarray:
+    """Share of the question's (stemmed, stop-worded) `terms` that a sentence contains."""
     if not terms or not texts:
         return np.zeros(len(texts), dtype=np.float32)
     return np.asarray([len(terms & set(tokens)) / len(terms) for tokens in tokenize(texts)], dtype=np.float32)

@@ -83,7 +83,7 @@ def test_a_cover_line_is_quoted_only_when_the_question_asks_what_it_says(make_as
              Candidate(0, 1, "Lead inspector: Jane Doe, His Majesty’s Inspector"),
              Candidate(0, 2, "Responses to domestic abuse do not match the level of need in 2024.")]
     asked = set(tokenize(["Which inspections in 2024 were led by Jane Doe?"])[0])
-    assert unasked_labels(lines, asked, tokenize).tolist() == [True, False, False]
+    assert unasked_labels(lines, asked).tolist() == [True, False, False]
 
     records = tmp_path / "records"
     records.mkdir()
