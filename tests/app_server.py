@@ -78,7 +78,15 @@ def wait_for_answer(page, turn: int, timeout_ms: float = 120_000):
     """The answer of turn `turn` (0-based): its first [n] link, once drawn."""
     marker = page.locator(f'a[href^="#source-{turn}-"]').first
     marker.wait_for(state="visible", timeout=timeout_ms)
-    # The script is still drawing the source cards below the answer: wait for the run to end, or a
-    # jump to a card may be undone by the layout that follows (seen once on a loaded CI machine).
-    page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="hidden", timeout=timeout_ms)
+    wait_for_idle(page, timeout_ms)
     return marker
+
+
+def wait_for_idle(page, timeout_ms: float = 120_000) -> None:
+    """Until the script run has ended, by the run state Streamlit itself sets on its root element. The
+    status widget's running icon is no such signal: it is drawn only after a delay, so waiting for it
+    to be hidden passed at once while the cards below an answer were still being drawn, and their
+    layout then undid a jump to a card (1 run in 6 on a busy machine)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+        " === 'notRunning'", timeout=timeout_ms)
