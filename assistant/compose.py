@@ -15,6 +15,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .query import FINANCIAL_YEAR, financial_year_end
+from .tuning import TUNING
 from .verdicts import states_verdict
 
 
@@ -39,7 +40,9 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
                 continue
             for start, end in (c for span in sentences(paragraph) for c in _clauses(paragraph, *span)):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
-                if len(text.split()) >= 4 and text != hit.chunk.meta.title:
+                # A question in a record (a councillor's written question, an agenda's "What needs to
+                # improve?") restates what is asked; its answer is elsewhere.
+                if len(text.split()) >= 4 and text != hit.chunk.meta.title and not text.endswith("?"):
                     out.append(Candidate(i, position, text, decision, states_verdict(text)))
                     position += 1
     return out
@@ -65,11 +68,11 @@ def unasked_labels(candidates: list[Candidate], question_terms: set[str]) -> np.
     return np.asarray([v is not None and not words & set(tokenize([v])[0]) for v in values], dtype=bool)
 
 
-LONG_SENTENCE = 60  # words: past this, a "sentence" is a resolution's clauses or a list run together
+LONG_SENTENCE = TUNING.long_sentence  # words: past this, a "sentence" is a resolution's clauses run together
 _CLAUSE_END = re.compile(r";\s*|(?<=\d\.\d\d)\s+(?=[A-Z][a-z])")  # "…; (ii)", "£400.42 Finance"
 
 
-def _clauses(paragraph: str, start: int, end: int, least: int = 15) -> list[tuple[int, int]]:
+def _clauses(paragraph: str, start: int, end: int, least: int = TUNING.clause_words) -> list[tuple[int, int]]:
     """A long sentence cut into spans of at least `least` words, so that an answer can quote the clause
     that answers and not 150 words around it: after its semicolons ("…; (ii) agree to a short extension
     of 6 months …;"), and where an amount in pounds and pence meets a capitalised word, as cells do in
@@ -87,20 +90,45 @@ def _clauses(paragraph: str, start: int, end: int, least: int = 15) -> list[tupl
     return spans + [(piece_start, end)]
 
 
+# What a question asks for, and the form of a sentence that supplies it: "how many" is answered by a number,
+# "when" by a date, "who" by a person or body. A sentence of that form gains TUNING.answer_form_bonus.
+_ASKS_NUMBER = re.compile(r"\b(how (many|much|long|often|big|far)|what (percentage|proportion|share|number|total|sum|amount"
+                          r"|rate|figure|cost|size|age)|up to what age|at what age)\b", re.I)
+_ASKS_DATE = re.compile(r"^\W*(when|by when|since when)\b|\b(what|which) (date|day|month|year)\b", re.I)
+_ASKS_WHO = re.compile(r"^\W*(who|whom)\b|\bwhich (councillors?|members?|officers?|inspectors?|companies|company|"
+                       r"contractors?|organisations?)\b", re.I)
+_NUMBER = re.compile(r"[£$€]\s?\d|\d[\d,.]*\s?(%|per ?cent|pounds|million|bn|m\b|k\b)|\b\d[\d,.]*\b")
+_DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|October"
+                   r"|November|December)|\b(January|February|March|April|May|June|July|August|September|October"
+                   r"|November|December)\s+\d{4}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
+_WHO = re.compile(r"\b(Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+[A-Z]|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
+
+
+def answer_forms(question: str, candidates: list[Candidate]) -> np.ndarray:
+    """1 for each sentence that has the form of what the question asks for (a number for "how many",
+    a date for "when", a name for "who"), else 0; all 0 when the question asks for none of these."""
+    forms = [form for asks, form in ((_ASKS_NUMBER, _NUMBER), (_ASKS_DATE, _DATE), (_ASKS_WHO, _WHO))
+             if asks.search(question)]
+    return np.asarray([1.0 if any(f.search(c.text) for f in forms) else 0.0 for c in candidates], dtype=np.float32)
+
+
 def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, overlap: np.ndarray, *,
                        decisions_wanted: bool, verdict_wanted: bool = False,
-                       unasked: np.ndarray | None = None) -> np.ndarray:
+                       unasked: np.ndarray | None = None, forms: np.ndarray | None = None) -> np.ndarray:
     """How well each sentence answers: its similarity to the question, the share of the question's
     terms it contains, a little for its passage's rank (retrieval already weighed the passage),
     and, when the question asks what was resolved, a little for sentences that record a decision;
     when it asks for an inspection's verdict, more for sentences that state one, because they share
     few words with "Trace Sefton's Ofsted outcome from 2022 to 2025"."""
-    rank_prior = np.asarray([0.06 / (1 + c.hit_index) for c in candidates], dtype=np.float32)
-    decided = np.asarray([0.08 if decisions_wanted and c.decision else 0.0 for c in candidates],
+    t = TUNING
+    rank_prior = np.asarray([t.rank_prior / (1 + c.hit_index) for c in candidates], dtype=np.float32)
+    decided = np.asarray([t.decision_bonus if decisions_wanted and c.decision else 0.0 for c in candidates],
                          dtype=np.float32)
-    judged = np.asarray([0.15 if verdict_wanted and c.verdict else 0.0 for c in candidates], dtype=np.float32)
-    relevance = similarity + 0.2 * overlap + rank_prior + decided + judged
-    return relevance if unasked is None else relevance - 0.15 * unasked
+    judged = np.asarray([t.verdict_bonus if verdict_wanted and c.verdict else 0.0 for c in candidates], dtype=np.float32)
+    relevance = similarity + t.overlap_weight * overlap + rank_prior + decided + judged
+    if forms is not None:
+        relevance = relevance + t.answer_form_bonus * forms
+    return relevance if unasked is None else relevance - t.unasked_label_penalty * unasked
 
 
 def human_date(iso: str) -> str:
@@ -191,15 +219,15 @@ def abstention(question: str, hits: list[Hit]) -> Answer:
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,
-            threshold: float, max_sentences: int, per_council: bool = False, support: float | None = None) -> Answer:
-    """`relevance[i]` scores `candidates[i]` against the question. The best of them, and whether
-    the passages mention the names and years the question is about, decide whether the records
-    answer at all; for a follow-up, `support` (the best score against the whole conversation)
-    decides instead. `per_council`, for a question across councils: one line per council (per record
-    when its council is unknown), each its council's best sentence that clears the threshold."""
-    best = float(relevance.max()) if len(candidates) else 0.0
-    if not hits or (best if support is None else support) < threshold or missing_terms(question, hits):
+            answers: bool, max_sentences: int, per_council: bool = False, follow_up: bool = False) -> Answer:
+    """`relevance[i]` scores `candidates[i]` against the question; `answers` says whether the records
+    answer at all (assistant/abstain.py decides). `per_council`, for a question across councils: one line
+    per council (per record when its council is unknown), each its council's best sentence that clears
+    the floor."""
+    if not hits or not answers or not len(candidates) or float(relevance.max()) < 0:
         return abstention(question, hits)
+    best = float(relevance.max())
+    threshold = TUNING.quote_floor
 
     order = np.argsort(-relevance)
     chosen: list[Candidate] = []
@@ -209,7 +237,7 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     # Within 0.3 of the best, not 0.2: a verdict's bonus would otherwise leave it quoted alone.
     # A follow-up's sentences score against its own few words, lower than the conversation's: only the
     # distance from the best counts.
-    floor = threshold * 0.9 if per_council else max(threshold * 0.9 if support is None else 0.0, best - 0.3)
+    floor = threshold if per_council else max(threshold if not follow_up else 0.0, best - TUNING.quote_window)
     for i in order:
         candidate = candidates[i]
         if len(chosen) >= max_sentences or relevance[i] < floor:

@@ -15,8 +15,14 @@ DECISION_QUESTION = re.compile(
     r"\b(resolv\w*|decid\w*|decision\w*|approv\w*|vot(e|ed|es|ing)|endors\w*|motions?"
     r"|(was|were|did|been|be|has|have|had|councillors|members|committee)\s+(\w+\s+)?agreed?"
     r"|agree[ds]?\s+(to|that|on|upon|with)|^agreed?)\b", re.I)
-RECENT_QUESTION = re.compile(r"\b(latest|most recent|recent(ly)?|last (meeting|inspection|report)|this year|current(ly)?|now)\b",
-                             re.I)
+# "When did Ofsted last inspect …", "its most recent inspection", "the latest figures", "currently".
+RECENT_QUESTION = re.compile(r"\b(latest|newest|most recent(ly)?|recent(ly)?|last(?! (year|month|week|time)\b)|this year"
+                             r"|current(ly)?|now)\b", re.I)
+# The kind of record a question is about, when it names one: "the last inspection" is the newest
+# inspection report, not the newest minutes that mention one.
+_KIND_WORDS = (("inspection_report", re.compile(r"\b(ofsted|inspect\w*|inspectors?)\b", re.I)),
+               ("minutes", re.compile(r"\b(minutes|meetings?)\b", re.I)),
+               ("decision", re.compile(r"\b(record of decision|decision notice)\b", re.I)))
 # "Which councils …", "how do different authorities …", "compare …", "across the country": one line per
 # council in the answer. Not "across its 2018, 2022 and 2025 reports", which is one council's.
 ACROSS_COUNCILS = re.compile(
@@ -27,8 +33,12 @@ ACROSS_COUNCILS = re.compile(
 # ("Trace Sefton's Ofsted outcome from 2022 to 2025"): the report's headline paragraph answers.
 # "Even though Birmingham was rated good, which area …" gives the verdict and asks about something else,
 # as does "Which part of the service was responsible for that verdict?".
-VERDICT_QUESTION = re.compile(r"(?<!that )(?<!this )\b(verdicts?|judge?ments?|ratings?|grades?|outcomes?|overall|effectiveness"
+VERDICT_QUESTION = re.compile(r"(?<!that )(?<!this )\b(verdicts?|judge?ments?|ratings?|grades?"
                               r"|(judge[ds]?|rated|graded)(?!\s+(as\s+)?(inadequate|requires|good|outstanding)))\b", re.I)
+# Words that ask for a verdict only about an inspection: "the outcome when full Council considered the
+# call-in" asks about a vote.
+INSPECTION_VERDICT = re.compile(r"(?<!that )(?<!this )\b(outcomes?|overall|effectiveness)\b", re.I)
+INSPECTION_CONTEXT = re.compile(r"\b(ofsted|inspect\w*|inspectors?|children['’]s services|ilacs|sif)\b", re.I)
 CHANGE_QUESTION = re.compile(r"\b(chang\w*|moved?|trace|progress\w*|improv\w*|deteriorat\w*|declin\w*)\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # "2019/20", "2023-24", "2019/2020": a financial year, which names the year it ends in too.
@@ -61,6 +71,7 @@ class QueryHints:
     wants_decisions: bool = False
     across_councils: bool = False  # asks about several councils: answer with one line each
     wants_verdict: bool = False  # an inspection's overall judgement, or its course over the years named
+    kind: str | None = None  # the kind of record the question names ("inspection_report" for "Ofsted")
 
 
 def council_alias(name: str) -> str:
@@ -89,7 +100,9 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         wants_decisions=bool(DECISION_QUESTION.search(question)),
         # "Manchester" and "Manchester City Council" are one council under two names.
         across_councils=len({council_alias(c) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
-        wants_verdict=bool(VERDICT_QUESTION.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question))),
+        wants_verdict=bool(VERDICT_QUESTION.search(question)) or bool(INSPECTION_CONTEXT.search(question)) and (
+            bool(INSPECTION_VERDICT.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question)))),
+        kind=next((kind for kind, words in _KIND_WORDS if words.search(question)), None),
     )
 
 

@@ -22,20 +22,18 @@ from ingest.library import Library
 from ingest.records import Hit
 from ingest.text import collapse
 
-from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
+from .query import QueryHints, analyse, expand, load_vocabulary
+from .tuning import TUNING
 from .verdicts import VERDICT_PROBE, states_verdict
 
 MODES = ("dense", "lexical", "hybrid", "full")
-RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 about 1/70
+RRF_K = TUNING.rrf_k
 # Filtered dense search scores up to this many passages exactly: reading their vectors from Chroma is
 # the cost (17 ms for 500 at 936k passages, 72-100 ms for 2,000).
 EXACT_FILTERED_LIMIT = 500
 # Ids (no texts) of this many neighbours at most are fetched to find enough allowed ones: 17 ms at 936k.
 # Stores made before ef_search was 1,000 give back only about 130 however many are asked for.
 MAX_OVERFETCH = 3000
-# For a question about a verdict, the passages stating one count three times in the fusion: once,
-# and the council's and year's rankings still put its cover page and grade-table fragments first.
-VERDICT_WEIGHT = 3
 
 
 @dataclass
@@ -45,6 +43,7 @@ class Retriever:
     vocabulary: tuple[tuple[str, ...], ...] = field(default_factory=load_vocabulary)
     reranker: CrossEncoderReranker | None = None  # CLERK_RERANKER: reorders the top of "full" results
     rerank_depth: int = 20
+    _vectors: dict = field(default_factory=dict, repr=False)  # the query's vector, encoded once per retriever
 
     def search(self, query: str, k: int, mode: str = "full", depth: int = 50,
                filters: Filters = NO_FILTERS) -> list[Hit]:
@@ -59,13 +58,15 @@ class Retriever:
         depth = max(depth, k)
         if mode == "dense":
             return self._hits_for(self._dense(query, depth, allowed)[:k])
-        lexical_query = expand(query, self.vocabulary) if mode == "full" else query
-        lexical = self._lexical(lexical_query, depth, allowed)
+        lexical = self._lexical(query, depth, allowed)
         if mode == "lexical":
             return self._hits_for(lexical[:k])
         dense = self._dense(query, depth * 2 if mode == "full" else depth, allowed)
         rankings = [[cid for cid, _ in dense], [cid for cid, _ in lexical]]
         if mode == "full":
+            expanded = expand(query, self.vocabulary)
+            if expanded != query:  # beside the plain query's ranking, never in its place
+                rankings += [[cid for cid, _ in self._lexical(expanded, depth, allowed)]] * TUNING.expansion_weight
             hints = analyse(query, self.library.councils())
             # Text repeated nearly word for word across several records (report furniture) is left out.
             furniture = index.boilerplate
@@ -83,6 +84,21 @@ class Retriever:
             return fused[:k]
         return self._hits_for(_fuse(rankings, k))
 
+    def rankings(self, query: str, depth: int, filters: Filters = NO_FILTERS) -> tuple[list[str], list[str]]:
+        """The dense model's and BM25's own best `depth` ids for the plain query, for judging how far
+        they agree."""
+        index = self.library.lexical()
+        allowed = index.allowed(filters) if filters.active else None
+        if not index.ids or (allowed is not None and not allowed.any()):
+            return [], []
+        return ([cid for cid, _ in self._dense(query, depth, allowed)],
+                [cid for cid, _ in self._lexical(query, depth, allowed)])
+
+    def _encode(self, query: str) -> np.ndarray:
+        if query not in self._vectors:
+            self._vectors[query] = self.embedder.encode([query])[0]
+        return self._vectors[query]
+
     def _dense(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Ids of the nearest passages, best first, with their cosine similarity; texts are fetched
         later, for the few that are kept. With a filter (`allowed`, a mask over the lexical index):
@@ -90,7 +106,7 @@ class Retriever:
         over-fetching from the HNSW index in proportion to how few pass. Chroma's own `where` filter
         was 2.6-25 times slower than an unfiltered query here."""
         store = self.library.store
-        vector = self.embedder.encode([query])[0]
+        vector = self._encode(query)
         if allowed is None:
             return store.nearest(vector, depth)
         index = self.library.lexical()
@@ -150,16 +166,15 @@ class Retriever:
 
 def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     """Extra rankings over the candidate pool (kept in its fused order) for what the question
-    says: passages from a council it names, from a year it names, newest first for "latest",
-    substantive decisions for "what was resolved", and, for a question about an inspection's verdict,
-    the passages that state one (each report's first before any report's second). A passage whose
-    council or date is unknown stays in the year ranking, and in the council ranking when its text
-    names the council."""
+    says: passages from a council it names, from a year it names, the newest records first for
+    "latest", substantive decisions for "what was resolved", and, for a question about an inspection's
+    verdict, the passages that state one (each report's first before any report's second). Unknown
+    metadata never demotes: a passage whose council or date is unknown stays in the council and year
+    rankings, in its place; only a passage known to be of another council or year is left out."""
     rankings = []
     if hints.councils:
-        aliases = [council_alias(c) for c in hints.councils]
-        rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or (
-            h.chunk.meta.council is None and any(re.search(rf"\b{re.escape(a)}\b", h.chunk.text.lower()) for a in aliases))])
+        rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council is None
+                         or h.chunk.meta.council in hints.councils])
     if hints.years:
         # A meeting often reports on an earlier year ("the period September to December 2023" in January
         # 2024), so a passage naming the year counts as well as one dated in it.
@@ -167,19 +182,35 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
         rankings.append([h.chunk.chunk_id for h in pool if not h.chunk.meta.meeting_date
                          or int(h.chunk.meta.meeting_date[:4]) in hints.years or named.search(h.chunk.text)])
     if hints.wants_recent:
-        dated = [h for h in pool[:20] if h.chunk.meta.meeting_date]
-        rankings.append([h.chunk.chunk_id for h in sorted(dated, key=lambda h: h.chunk.meta.meeting_date, reverse=True)])
+        rankings.append(newest_records_first(hints, pool))
     if hints.wants_decisions:
         rankings.append([h.chunk.chunk_id for h in pool if (h.chunk.decision and not h.chunk.decision.procedural)
                          or (not h.chunk.decision and reports_decision(h.chunk.text))])
     if hints.wants_verdict:
-        verdicts = [h.chunk for h in pool if states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}")]
+        # Only the named councils' verdicts: another council's grade is no answer about this one's.
+        verdicts = [h.chunk for h in pool if states_verdict(f"{h.chunk.heading or ''} {h.chunk.text}")
+                    and (not hints.councils or h.chunk.meta.council is None or h.chunk.meta.council in hints.councils)]
         firsts: dict[str, str] = {}
         for chunk in verdicts:
             firsts.setdefault(chunk.doc_id, chunk.chunk_id)
         first = list(firsts.values())
-        rankings += [first + [c.chunk_id for c in verdicts if c.chunk_id not in first]] * VERDICT_WEIGHT
+        rankings += [first + [c.chunk_id for c in verdicts if c.chunk_id not in first]] * TUNING.verdict_weight
     return [r for r in rankings if r]
+
+
+def newest_records_first(hints: QueryHints, pool: list[Hit]) -> list[str]:
+    """For "the latest", "most recent", "last": the best passage of each dated record among the best
+    candidates, newest record first, and of the kind the question asks about when it names one ("when did
+    Ofsted last inspect …" wants the newest inspection report, not the newest minutes that mention one).
+    Records of another council than the one named are left out."""
+    candidates = [h for h in pool[:TUNING.recent_depth] if h.chunk.meta.meeting_date
+                  and (not hints.councils or h.chunk.meta.council in (None, *hints.councils))]
+    if hints.kind and any(h.chunk.meta.kind == hints.kind for h in candidates):
+        candidates = [h for h in candidates if h.chunk.meta.kind == hints.kind]
+    best: dict[str, Hit] = {}
+    for hit in candidates:  # in fused order: the first passage of a record is its best
+        best.setdefault(hit.chunk.doc_id, hit)
+    return [h.chunk.chunk_id for h in sorted(best.values(), key=lambda h: h.chunk.meta.meeting_date, reverse=True)]
 
 
 def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
@@ -187,7 +218,7 @@ def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
-def collapse_duplicates(hits: list[Hit], threshold: float = 0.8) -> list[Hit]:
+def collapse_duplicates(hits: list[Hit], threshold: float = TUNING.duplicate_overlap) -> list[Hit]:
     """The same minutes often reappear in another body's papers: keep one passage of each
     near-duplicate group, at the best rank, citing the earliest meeting's copy."""
     kept: list[tuple[Hit, set]] = []

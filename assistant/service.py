@@ -17,9 +17,11 @@ from ingest.pipeline import FileOutcome, IngestReport, ingest_paths, remove_docu
 from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
+from . import abstain
 from .answers import Answer, DecisionEntry
 from .compose import (
     Candidate,
+    answer_forms,
     candidate_sentences,
     compose,
     key_terms,
@@ -27,7 +29,7 @@ from .compose import (
     sentence_relevance,
     unasked_labels,
 )
-from .query import DECISION_QUESTION, analyse, council_alias, load_vocabulary
+from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
@@ -57,6 +59,17 @@ def standalone_query(question: str, history: Sequence[str]) -> str:
     if not earlier or not _LEANS_ON_CONTEXT.search(question):
         return question
     return f"{earlier[-1]} {question}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    question: str
+    query: str  # the question as searched: with the turn before, for a follow-up
+    hits: list[Hit]
+    candidates: list[Candidate]
+    relevance: np.ndarray
+    hints: QueryHints
+    signals: abstain.Signals
 
 
 @dataclass
@@ -119,30 +132,60 @@ class Assistant:
 
     def extractive_answer(self, question: str, *, history: Sequence[str] = (), k: int | None = None,
                           mode: str = "full", filters: Filters = NO_FILTERS) -> Answer:
+        draft = self.draft(question, history=history, k=k, mode=mode, filters=filters)
+        model = abstain.packaged_model()
+        threshold = self.settings.abstain_threshold if self.settings.abstain_threshold is not None else model.threshold
+        answers = bool(draft.hits) and model.probability(draft.signals) >= threshold
+        answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=answers,
+                         max_sentences=self.settings.answer_sentences, per_council=draft.hints.across_councils,
+                         follow_up=draft.query != draft.question)
+        return replace(answer, standalone_question=draft.query if draft.query != draft.question else None,
+                       filters=filters.to_json() if filters.active else None)
+
+    def draft(self, question: str, *, history: Sequence[str] = (), k: int | None = None, mode: str = "full",
+              filters: Filters = NO_FILTERS) -> "Draft":
+        """Everything an answer is made from: the passages found, their sentences scored, and the signals
+        that decide whether the records answer at all."""
         question = check_question(question, self.settings.max_question_chars)
         query = standalone_query(question, history)
         self.library.reload_manifest()
-        hits = self.retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
+        retriever = self.retriever
+        hits = retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
         candidates = candidate_sentences(hits)
         councils = self.library.councils()
         similarity = self._similarity(_without_names(query, councils), [c.text for c in candidates])
-        across = analyse(query, councils).across_councils
+        hints = analyse(query, councils)
         # A sentence ruled out scores -1.
-        quotable = np.ones(len(candidates), dtype=bool) if across else self._quotable(query, hits, candidates)
+        quotable = np.ones(len(candidates), dtype=bool) if hints.across_councils else self._quotable(query, hits, candidates)
         relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity, councils), -1.0)
-        support = None
+        # Whether the records answer is judged on the whole conversation; for a follow-up, the sentences
+        # quoted must answer the new question too ("Which part of the service was responsible for that
+        # verdict?" is not answered by the verdict again).
+        signals = self.signals(query, hits, relevance, np.where(quotable, similarity, -1.0), hints, retriever, filters)
         if query != question:
-            # A follow-up: whether the records answer is judged on the whole conversation, but the sentences
-            # quoted must answer the new question too ("Which part of the service was responsible for that
-            # verdict?" is not answered by the verdict again).
-            support = float(relevance.max()) if len(candidates) else 0.0
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
             relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
                                  -1.0)
-        answer = compose(question, hits, candidates, relevance, threshold=self.settings.abstain_threshold,
-                         max_sentences=self.settings.answer_sentences, per_council=across, support=support)
-        return replace(answer, standalone_question=query if query != question else None,
-                       filters=filters.to_json() if filters.active else None)
+        return Draft(question, query, hits, candidates, relevance, hints, signals)
+
+    def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, similarity: np.ndarray, hints: QueryHints,
+                retriever: Retriever, filters: Filters = NO_FILTERS) -> abstain.Signals:
+        """What the abstention model reads about how well the passages found answer `query`."""
+        best = np.sort(relevance)[::-1] if len(relevance) else np.zeros(1)
+        names = [*hints.councils, *(n for h in hits for n in (h.chunk.meta.council, h.chunk.meta.committee) if n)]
+        asked = councils_asked(query)
+        held = {council_alias(c) for c in self.library.councils()}
+        not_held = [c for c in asked if council_alias(c) not in held]
+        dense, lexical = retriever.rankings(query, 10, filters)
+        key = key_terms(query)
+        return abstain.Signals(
+            best_relevance=float(best[0]), best_similarity=float(similarity.max()) if len(similarity) else 0.0,
+            top3_relevance=float(np.mean(best[:3])),
+            passage_coverage=abstain.passage_coverage(abstain.content_terms(query, names), hits),
+            names_missing=len(missing_terms(query, hits)) / len(key) if key else 0.0,
+            council_not_held=1.0 if asked and len(not_held) == len(asked) else 0.0,
+            year_not_held=abstain.year_not_held(query, hits, hints.councils),
+            agreement=abstain.agreement(dense, lexical))
 
     def decisions(self, topic: str | None = None, *, filters: Filters = NO_FILTERS,
                   limit: int = 50) -> list[DecisionEntry]:
@@ -203,13 +246,22 @@ class Assistant:
         return sentence_relevance(candidates, similarity, _term_overlap(terms, [c.text for c in candidates]),
                                   decisions_wanted=bool(DECISION_QUESTION.search(question)),
                                   verdict_wanted=analyse(question, councils).wants_verdict,
-                                  unasked=unasked_labels(candidates, terms))
+                                  unasked=unasked_labels(candidates, terms), forms=answer_forms(question, candidates))
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
+
+
+def councils_asked(query: str) -> tuple[str, ...]:
+    """The UK principal councils a question names, whether or not the store holds their records."""
+    try:
+        from .councils import councils_named_in
+    except ImportError:  # the council list lands separately
+        return ()
+    return councils_named_in(query)
 
 
 def _without_names(query: str, councils: set[str]) -> str:

@@ -19,12 +19,9 @@ class Settings:
     embedding_model: str = DEFAULT_MODEL
     k: int = 5
     threads: int | None = None
-    # Best sentence relevance (cosine to the question without the councils it names, + term overlap +
-    # small rank and decision priors, see compose.sentence_relevance) below which Clerk says the
-    # records do not answer. On the dev questions 0.48 answered 94% of the answerable and abstained
-    # on 80% of the rest (0.44: 100% / 80%, but the unanswerable seed question d15 is then answered):
-    # see the issue notes and `clerk eval`.
-    abstain_threshold: float = 0.48
+    # The least probability that the records answer (assistant/abstain.py) at which Clerk answers; unset,
+    # the fitted model's own threshold (assistant/data/abstention.json), chosen out of fold.
+    abstain_threshold: float | None = None
     max_question_chars: int = 2000
     answer_sentences: int = 5
     reranker: str | None = None  # a local cross-encoder directory; off by default

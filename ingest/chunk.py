@@ -202,6 +202,15 @@ def _heading_finder(text: str, carried: str | None):
     return heading_of
 
 
+LEAD_WORDS = 40  # a decision is indexed with this many words before it: about two sentences of its item
+
+
+def _lead(text: str, start: int) -> str | None:
+    """The words before offset `start` of the page, back to at most LEAD_WORDS of them."""
+    words = text[max(0, start - 12 * LEAD_WORDS):start].split()[-LEAD_WORDS:]
+    return " ".join(words) or None
+
+
 def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
     """Passages of at most `max_words`. Heading-only and word-less passages are skipped, unless
     that would leave a record with nothing at all (a list page of titles): then they are kept."""
@@ -225,5 +234,6 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
                 continue
             chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                                 page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
-                                meta=_meta_for(doc.meta, numbers), decision=decision))
+                                meta=_meta_for(doc.meta, numbers), decision=decision,
+                                lead=_lead(text, start) if decision else None))
     return chunks if chunks or not skip_empty else chunk_document(doc, max_words=max_words, skip_empty=False)

@@ -81,6 +81,9 @@ class Chunk:
     text: str
     meta: RecordMeta
     decision: Decision | None = None  # set when the passage is one decision, found by ingest/decisions.py
+    # A decision's lead-in: the words just before it in its record. "Cllr X proposed £15,835, seconded Cllr
+    # Y" says nothing of the precept it sets; the discussion before it does.
+    lead: str | None = None
 
     def item_key(self) -> str:
         """The agenda item a passage belongs to: its record (or record part) and item number or heading."""
@@ -88,11 +91,23 @@ class Chunk:
 
     def indexed_text(self) -> str:
         """What the embedder and lexical index read: the passage with its context, so a question
-        naming the council, committee or item title finds it."""
-        context = [v for v in (self.meta.council, self.meta.committee, self.meta.title) if v]
+        naming the council, committee, month or item title finds it, and a short decision is found by
+        what led to it."""
+        context = [v for v in (self.meta.council, self.meta.committee, self.meta.title, _month(self.meta.meeting_date))
+                   if v]
         if self.heading and self.heading not in context:
             context.append(self.heading)
-        return (" | ".join(context) + "\n" + self.text) if context else self.text
+        body = f"{self.lead} … {self.text}" if self.lead else self.text
+        return (" | ".join(context) + "\n" + body) if context else body
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _month(iso: str | None) -> str | None:
+    """"2024-10-29" -> "October 2024": questions name a meeting by its month and year."""
+    return f"{_MONTHS[int(iso[5:7]) - 1]} {iso[:4]}" if iso and len(iso) >= 7 and iso[5:7].isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 1000, "max_neigh
 def _chunk_metadata(chunk: Chunk) -> dict:
     meta = {"doc_id": chunk.doc_id, "source": chunk.source, "page": chunk.page, "start": chunk.start,
             "end": chunk.end, "heading": chunk.heading, **chunk.meta.as_dict(), "date_int": chunk.meta.date_int,
-            "role": "decision" if chunk.decision else "passage"}
+            "role": "decision" if chunk.decision else "passage", "lead": chunk.lead}
     if chunk.decision:
         d = chunk.decision
         meta.update(decision_parts=json.dumps(d.parts, ensure_ascii=False), decision_effect=d.effect,
@@ -45,7 +45,7 @@ def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
                             meta.get("decision_votes"), bool(meta.get("procedural")))
     return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], source=meta["source"], page=int(meta["page"]),
                  start=start, end=end, heading=meta.get("heading"), text=text,
-                 meta=RecordMeta(**{f: meta.get(f) for f in _META_FIELDS}), decision=decision)
+                 meta=RecordMeta(**{f: meta.get(f) for f in _META_FIELDS}), decision=decision, lead=meta.get("lead"))
 
 
 class Store:

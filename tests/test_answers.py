@@ -128,3 +128,18 @@ def test_a_long_sentence_is_quoted_by_its_clauses():
     short = "RESOLVED: That the report be noted; and that a further update be given in June."
     assert [c.text for c in candidate_sentences([Hit(Chunk("c", "d", "s", 1, 0, len(short), None, short,
                                                            RecordMeta()), 1.0)])] == [short]
+
+
+def test_a_sentence_of_the_form_asked_for_is_preferred_and_a_question_is_never_quoted():
+    from assistant.compose import answer_forms, candidate_sentences
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    text = ("How many children are educated at home in the county this year?\n\n"
+            "There are 2,140 children educated at home, up from 1,905 a year ago.\n\n"
+            "Elective home education is a parent's right and the council supports families.")
+    hit = Hit(Chunk("c", "d", "s", 1, 0, len(text), None, text, RecordMeta()), 1.0)
+    candidates = candidate_sentences([hit])
+    assert [c.text[:9] for c in candidates] == ["There are", "Elective "]  # the councillor's question is not an answer
+    assert answer_forms("How many children are educated at home?", candidates).tolist() == [1.0, 0.0]
+    assert answer_forms("When did the panel meet?", candidates).tolist() == [0.0, 0.0]
+    assert answer_forms("Why is home education rising?", candidates).tolist() == [0.0, 0.0]

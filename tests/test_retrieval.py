@@ -69,7 +69,8 @@ def test_verdict_ranking_hears_each_report_before_any_report_twice():
     from dataclasses import replace
 
     from assistant.query import QueryHints
-    from assistant.retrieval import VERDICT_WEIGHT, hint_rankings
+    from assistant.retrieval import hint_rankings
+    from assistant.tuning import TUNING
 
     def passage(cid, doc, text):
         hit = _hit(cid, text)
@@ -79,7 +80,7 @@ def test_verdict_ranking_hears_each_report_before_any_report_twice():
             passage("a-headline", "a", "Services in Sefton for children are inadequate."),
             passage("b-headline", "b", "Services for children in Sefton are now good.")]
     rankings = hint_rankings(QueryHints(wants_verdict=True), pool)
-    assert rankings == [["a-table", "b-headline", "a-headline"]] * VERDICT_WEIGHT
+    assert rankings == [["a-table", "b-headline", "a-headline"]] * TUNING.verdict_weight
     assert hint_rankings(QueryHints(), pool) == []
 
 
@@ -199,3 +200,46 @@ def test_filtered_dense_search_tops_up_when_the_graph_runs_out_of_allowed_passag
     hits = retriever.search("the village hall roof repairs", 5, mode="dense", filters=only)
     assert len(hits) == 5 and all(h.chunk.meta.council == "Little Ashby Parish Council" for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_verdict_word_that_also_names_a_vote_asks_for_a_verdict_only_about_an_inspection():
+    assert not analyse("What was the outcome when the cabinet reconsidered the library closures?").wants_verdict
+    assert not analyse("Which option did members support overall?").wants_verdict
+    assert analyse("What was the outcome of Northshire's last Ofsted inspection?").wants_verdict
+
+
+def test_last_and_latest_ask_for_the_newest_record_of_the_kind_named():
+    hints = analyse("When did Ofsted last inspect Northshire's children's services?")
+    assert hints.wants_recent and hints.kind == "inspection_report"
+    assert not analyse("What did the committee decide last year?").wants_recent  # a period, not the newest record
+    assert analyse("What are the minutes of the most recent meeting?").kind == "minutes"
+
+
+def test_unknown_metadata_never_demotes_a_passage():
+    from assistant.query import QueryHints
+    from assistant.retrieval import hint_rankings
+
+    pool = [_hit("unknown", "Care leavers are housed until 19.", council=None),
+            _hit("other", "Care leavers elsewhere.", council="Westshire County Council"),
+            _hit("named", "Care leavers in Northshire.", council="Northshire County Council")]
+    (councils,) = hint_rankings(QueryHints(councils=("Northshire County Council",)), pool)
+    assert councils == ["unknown", "named"]  # in the pool's order; only another council's passage is left out
+
+
+def test_the_newest_record_of_the_kind_asked_leads_with_its_best_passage():
+    from dataclasses import replace
+
+    from assistant.query import QueryHints
+    from assistant.retrieval import newest_records_first
+
+    def passage(cid, doc, date, kind, council="Northshire County Council"):
+        hit = _hit(cid, "text", date, council)
+        return Hit(replace(hit.chunk, doc_id=doc, meta=replace(hit.chunk.meta, kind=kind)), 1.0)
+
+    pool = [passage("old-best", "old", "2022-07-05", "inspection_report"),
+            passage("minutes", "mins", "2025-03-13", "minutes"),
+            passage("new-second", "new", "2025-11-20", "inspection_report"),
+            passage("new-third", "new", "2025-11-20", "inspection_report"),
+            passage("elsewhere", "far", "2026-01-10", "inspection_report", council="Westshire County Council")]
+    hints = QueryHints(councils=("Northshire County Council",), wants_recent=True, kind="inspection_report")
+    assert newest_records_first(hints, pool) == ["new-second", "old-best"]

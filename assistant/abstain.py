@@ -1,0 +1,111 @@
+"""Whether the records answer a question: signals from the passages and sentences found, combined by a
+small logistic model fitted on labelled questions (`benchmarks/fit_abstention.py`), not set by hand.
+
+The signals are computed here (pure logic over what the service already has); the fitted weights live
+in `assistant/data/abstention.json` with the figures they were judged by, out of fold.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import astuple, dataclass, fields
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from ingest.lexical import tokenize
+from ingest.records import Hit
+
+from .query import named_years
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the model reads. Each is a number; larger means more of that quality."""
+
+    best_relevance: float  # the best sentence's relevance (compose.sentence_relevance)
+    best_similarity: float  # the best sentence's cosine to the question alone
+    top3_relevance: float  # the mean of the three best sentences: one lucky sentence is weaker evidence
+    passage_coverage: float  # the largest share of the question's content words that one passage holds
+    names_missing: float  # the share of the names, bodies and years asked about that no passage mentions
+    council_not_held: float  # 1 when the question names councils the store holds no record of
+    year_not_held: float  # 1 when it names years that no passage found is dated in or mentions
+    agreement: float  # the share of the dense model's top 10 that BM25's top 10 also holds
+
+    def vector(self) -> list[float]:
+        return list(astuple(self))
+
+
+FEATURES = tuple(f.name for f in fields(Signals))
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """Logistic regression over standardised signals: P(the records answer)."""
+
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # answer when P is at least this
+
+    def probability(self, signals: Signals) -> float:
+        z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, signals.vector(), self.means, self.scales))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def answers(self, signals: Signals) -> bool:
+        return self.probability(signals) >= self.threshold
+
+    def to_json(self) -> dict:
+        return {"features": list(FEATURES), "means": list(self.means), "scales": list(self.scales),
+                "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "AbstentionModel":
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"the abstention model was fitted on {data['features']}, not {list(FEATURES)}")
+        return cls(tuple(data["means"]), tuple(data["scales"]), tuple(data["weights"]), float(data["bias"]),
+                   float(data["threshold"]))
+
+
+@lru_cache(maxsize=1)
+def packaged_model() -> AbstentionModel:
+    text = resources.files("assistant").joinpath("data/abstention.json").read_text(encoding="utf-8")
+    return AbstentionModel.from_json(json.loads(text))
+
+
+def content_terms(question: str, names: Iterable[str] = ()) -> set[str]:
+    """The question's stemmed content words, less the words of the councils and bodies it names:
+    "Kent" says which records, not what in them answers."""
+    terms = set(tokenize([question])[0])
+    named = " ".join(names)
+    return terms - (set(tokenize([named])[0]) if named.strip() else set())
+
+
+def passage_coverage(terms: set[str], hits: list[Hit]) -> float:
+    if not terms or not hits:
+        return 0.0
+    return max(len(terms & set(tokens)) / len(terms) for tokens in tokenize([h.chunk.indexed_text() for h in hits]))
+
+
+def year_not_held(question: str, hits: list[Hit], councils: tuple[str, ...]) -> float:
+    """1 when the question names years and no passage found (of the councils it names) is dated within a
+    year of one or mentions one: a meeting reports on the year before, and a financial year spans two."""
+    years = named_years(question)
+    if not years:
+        return 0.0
+    mention = re.compile(r"\b(" + "|".join(str(y) for y in sorted(years)) + r")\b")
+    for hit in hits:
+        meta = hit.chunk.meta
+        if councils and meta.council is not None and meta.council not in councils:
+            continue
+        dated = meta.meeting_date and any(abs(int(meta.meeting_date[:4]) - y) <= 1 for y in years)
+        if dated or mention.search(hit.chunk.text):
+            return 0.0
+    return 1.0
+
+
+def agreement(dense: list[str], lexical: list[str]) -> float:
+    top = dense[:10]
+    return len(set(top) & set(lexical[:10])) / len(top) if top else 0.0
