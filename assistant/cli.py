@@ -95,6 +95,10 @@ def _read_history(path: str | None) -> list[str]:
     try:
         data = json.loads(raw)
     except ValueError:
+        data = None
+    if isinstance(data, str):
+        return [data]  # one earlier question, not a list of its characters
+    if not isinstance(data, list):
         return [line for line in raw.splitlines() if line.strip()]
     # A list of earlier questions, or the app's transcript: [{"role": "user", "content": ...}, ...]
     return [m["content"] if isinstance(m, dict) else str(m) for m in data

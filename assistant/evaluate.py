@@ -10,6 +10,7 @@ from ingest.text import collapse
 
 from .answers import Answer, Citation
 from .citations import problems
+from .query import earlier_questions
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def load_questions(path: Path) -> list[Question]:
             docs, evidences = raw.get("docs") or [None], raw.get("evidences") or [None]
             questions.append(Question(
                 id=str(raw["id"]), question=raw["question"], kind=raw.get("kind", "fact"),
-                doc=raw.get("doc") or docs[0], evidence=raw.get("evidence") or evidences[0], history=tuple(raw.get("history") or ()),
+                doc=raw.get("doc") or docs[0], evidence=raw.get("evidence") or evidences[0], history=earlier_questions(raw.get("history")),
                 docs=tuple(raw.get("docs") or ()), evidences=tuple(raw.get("evidences") or ())))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a question record ({exc})") from None

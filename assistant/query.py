@@ -58,6 +58,16 @@ def named_years(question: str) -> set[int]:
     return years | {y for m in FINANCIAL_YEAR.finditer(question) if (y := financial_year_end(m))}
 
 
+def earlier_questions(history) -> tuple[str, ...]:
+    """A follow-up's earlier questions, given as a list of them or as one string: a string is one
+    question, never a sequence of characters."""
+    if not history:
+        return ()
+    if isinstance(history, str):
+        return (history,)
+    return tuple(str(h) for h in history)
+
+
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
             "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc"}

@@ -29,7 +29,7 @@ from .compose import (
     sentence_relevance,
     unasked_labels,
 )
-from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, load_vocabulary
+from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
@@ -55,7 +55,7 @@ _LEANS_ON_CONTEXT = re.compile(
 def standalone_query(question: str, history: Sequence[str]) -> str:
     """A follow-up ("And when is that update due?", "what about Rotherham?") leans on the turn before:
     retrieve with both. A question that stands on its own is left alone."""
-    earlier = [h.strip() for h in history if h and h.strip()]
+    earlier = [h.strip() for h in earlier_questions(history) if h.strip()]
     if not earlier or not _LEANS_ON_CONTEXT.search(question):
         return question
     return f"{earlier[-1]} {question}"

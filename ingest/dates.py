@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -12,8 +12,8 @@ _MONTHS["sept"] = 9
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
 _PATTERNS = [
-    # 2021-06-08
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), lambda m: (m[1], m[2], m[3])),
+    # 2021-06-08, and the date of a timestamp: 2021-06-08T18:30:00
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:\b|(?=T\d))"), lambda m: (m[1], m[2], m[3])),
     # 26/01/2021, 22&#47;10&#47;2015 once unescaped, 27.08.19
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b"), lambda m: (m[3], m[2], m[1])),
     # 8 June 2021, Tuesday 2nd April 2019, 4TH MAY 2020
@@ -53,3 +53,14 @@ def parse_date(text: str) -> str | None:
     """The first date in a string, or None. Used for user input (`--since 2021-01-01`) and fields."""
     dates = find_dates(text)
     return dates[0][1] if dates else None
+
+
+def field_date(value) -> str | None:
+    """A structured record's date field: text as `parse_date` reads it, or epoch seconds or
+    milliseconds, which some exports and scrapers give instead."""
+    if isinstance(value, bool) or not value:
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 10_000_000_000 else value
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat() if seconds > 0 else None
+    return parse_date(str(value))

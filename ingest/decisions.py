@@ -48,6 +48,13 @@ _OUTCOME = re.compile(r"(?:The )?(?:(?:substantive )?motion|amendment|recommenda
                       r"(?:carried|lost|fell|agreed)\b", re.I)
 _LEGISLATION_PASSED = re.compile(r"\b(Adopted|Passed)\.\s+Yeas\s+(\d+)\.\s+Nays\s+(\d+)\.")
 _LEGISLATION_LABEL = re.compile(r"\b(?:Res|Ord)\.\s+No\.\s+\d+-\d+\.")
+# A motion and its vote in one paragraph, as structured minutes are written out (ingest/parse_json.py):
+# "Motion: That … Moved by X, seconded by Y. For (2): A, B. Against (1): C. Result: carried." The whole
+# paragraph is one decision, its part the motion's text: cut at a sentence, the vote would leave its motion.
+_MOTION_BLOCK = re.compile(r"Motion:\s*(.*?)\s*(?=\b(?:Moved|Seconded) by\b|\b(?:For|Against|Abstain) \(\d+\)|\b(?:Result|Tally):)",
+                           re.S)
+_MOTION_FAILED = re.compile(r"\bResult:\s*(?:lost|fail(?:ed)?|fell|defeated|rejected|not carried|withdrawn)\b", re.I)
+_NAMED_VOTE = re.compile(r"\b(For|Against|Abstain) \((\d+)\)[:.]")
 _LABEL = re.compile(r"^[A-Z][^:\n]{1,40}:\s+\S")  # "Publication date: 22/10/2015" ends a decision page's text
 _STOP = re.compile(r"^\s*(?:Supporting documents|Accompanying Documents|Reasons? for|Alternative options|"
                    r"Outstanding for Action|POST MEETING NOTE|Publication date|Date of decision)\b", re.I)
@@ -193,6 +200,8 @@ def _parts(body: str) -> tuple[str, ...]:
 
 
 def _effect(body: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    if _MOTION_FAILED.search(body):
+        return "refused", ("refused",)  # a lost motion did nothing, whatever it proposed
     if _LEGISLATION_PASSED.search(body):
         return "approved", ("approved",)  # adopted or passed on a roll call, whatever its text goes on to say
     if re.match(r"^\W*\w+\W*\(?for information(?: only)?\)?", body, re.I):
@@ -214,6 +223,10 @@ def _votes(text: str) -> str | None:
     roll_call = _LEGISLATION_PASSED.search(text)
     if roll_call:
         return f"{roll_call[1].lower()}: yeas {roll_call[2]}, nays {roll_call[3]}"
+    named = {m[1].lower(): m[2] for m in _NAMED_VOTE.finditer(text)}  # "For (3): A, B, C. Against (1): D."
+    if named:
+        result = re.search(r"\bResult:\s*([^.]+)", text)
+        return ", ".join(f"{vote} {n}" for vote, n in named.items()) + (f"; {result[1].strip().lower()}" if result else "")
     counted = re.search(r"For\s*\(?(\d+)\)?.{0,80}?Against\s*\(?(\d+)\)?(?:.{0,80}?Abstain\w*\s*\(?(\d+)\)?)?", text, re.S)
     if counted:
         figures = f"for {counted[1]}, against {counted[2]}" + (f", abstain {counted[3]}" if counted[3] else "")
@@ -232,12 +245,14 @@ def find_decisions(text: str, heading_of=lambda offset: None) -> list[Decision]:
     paragraphs = paragraph_spans(text)
     if not paragraphs:
         return []
+    spans = [(s, e) for s, e in paragraphs if _MOTION_BLOCK.match(text, s, e)]
+    motions = [s for s, _ in spans]
     announced = sorted({m.start() for m in _OPENER.finditer(text)})
-    spans: list[tuple[int, int]] = []
     for i, start in enumerate(announced):
-        if spans and start < spans[-1][1]:
+        if any(s <= start < e for s, e in spans):
             continue
-        spans.append((start, _block_end(text, start, paragraphs, announced[i + 1] if i + 1 < len(announced) else len(text))))
+        limit = min([announced[i + 1] if i + 1 < len(announced) else len(text)] + [s for s in motions if s > start])
+        spans.append((start, _block_end(text, start, paragraphs, limit)))
     # US legislation: "Res. No. 81-17. By Council Member Dow. An emergency resolution … Read third time
     # in full. Adopted. Yeas 16. Nays 0." (referred legislation has no such line and is not a decision)
     for passed in _LEGISLATION_PASSED.finditer(text):
@@ -255,7 +270,8 @@ def find_decisions(text: str, heading_of=lambda offset: None) -> list[Decision]:
         body = text[start:end].rstrip()
         if len(body.split()) < 3 or (found and start < found[-1].end):
             continue
-        parts = _parts(body)
+        motion = _MOTION_BLOCK.match(body)
+        parts = (motion[1],) if motion and motion[1] else _parts(body)
         effect, actions = _effect(body, parts)
         procedural = bool(_PROCEDURAL.search(body[:300]) or _PROCEDURAL_HEADING.match(heading_of(start) or ""))
         found.append(Decision(start, start + len(body), body, parts, effect, actions, _votes(body), procedural))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
 
-from .dates import parse_date
+from .dates import field_date
 from .errors import ParseError
 from .metadata import infer_kind
 from .parse_text import decode
@@ -41,13 +40,6 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
                 raise ValueError(f"bad JSONL mapping {pair!r}: use FIELD=name with FIELD one of {', '.join(DEFAULT_FIELDS)}")
             mapping[ours.strip()] = theirs.strip()
     return mapping
-
-
-def _date(value) -> str | None:
-    if isinstance(value, (int, float)) and value > 0:
-        seconds = value / 1000 if value > 10_000_000_000 else value  # epoch milliseconds or seconds
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
-    return parse_date(str(value)) if value else None
 
 
 def _pick(record: dict, name: str, mapping: dict[str, str]):
@@ -88,7 +80,7 @@ def parse_jsonl(data: bytes, mapping: dict[str, str] | None = None) -> Parsed:
         page_text = normalise(body)
         title = _pick(record, "title", mapping) or page_text.split("\n\n", 1)[0][:200]  # title-then-text bodies
         meta = RecordMeta(council=council, committee=_committee(_pick(record, "committee", mapping)),
-                          meeting_date=_date(_pick(record, "meeting_date", mapping)),
+                          meeting_date=field_date(_pick(record, "meeting_date", mapping)),
                           item=str(_pick(record, "item", mapping) or "") or None, title=title,
                           kind=str(_pick(record, "kind", mapping) or "") or infer_kind(page_text))
         parts.append(Part(re.sub(r"[^\w.-]", "_", key), (Page(1, page_text),), meta))

@@ -21,3 +21,6 @@ class Parsed:
     warnings: tuple[str, ...] = ()
     title: str | None = None
     parts: tuple[Part, ...] = ()
+    # What a structured format names itself (a JSON meeting's committee and date): it wins over what
+    # is inferred from the text, and a sidecar wins over it.
+    meta: RecordMeta | None = None

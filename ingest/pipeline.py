@@ -64,29 +64,38 @@ def doc_id_for(path: Path) -> str:
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     """Files to ingest, walking folders recursively. Unsupported files are skipped with a note;
-    hidden files, `.meta.json` sidecars and folder READMEs (which describe records, not hold them) quietly."""
+    hidden files, `.meta.json` sidecars, folder READMEs (which describe records, not hold them) and
+    a store kept among the records (its manifest and sync state are JSON, not meetings) quietly."""
     found: list[Path] = []
     skipped: list[FileOutcome] = []
     for path in paths:
         if path.is_dir():
+            stores = [m.parent for m in path.rglob("manifest.json")
+                      if (m.parent / "chroma").is_dir() or (m.parent / "lexical").is_dir()]
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = child.relative_to(path).parts
                 if any(part.startswith(".") for part in rel) or child.name.endswith(".meta.json") \
-                        or child.name in FOLDER_MANIFESTS \
+                        or child.name in FOLDER_MANIFESTS or any(store in child.parents for store in stores) \
                         or child.stem.upper() == "README":
                     continue
                 if is_supported(child.name):
                     found.append(child)
                 else:
-                    skipped.append(FileOutcome(str(child), "skipped", message=f"unsupported file type {child.suffix or '(none)'}"))
+                    skipped.append(FileOutcome(str(child), "skipped", message=_unsupported(child)))
         elif path.is_file():
             if is_supported(path.name):
                 found.append(path)
             else:
-                skipped.append(FileOutcome(str(path), "skipped", message=f"unsupported file type {path.suffix or '(none)'}"))
+                skipped.append(FileOutcome(str(path), "skipped", message=_unsupported(path)))
         else:
             skipped.append(FileOutcome(str(path), "failed", message="no such file or folder"))
     return list(dict.fromkeys(found)), skipped
+
+
+def _unsupported(path: Path) -> str:
+    if path.name.endswith(".meta.json"):
+        return "a metadata sidecar, read with the record it describes"
+    return f"unsupported file type {path.suffix or '(none)'}"
 
 
 def read_documents(path: Path, data: bytes, sha256: str,
@@ -99,7 +108,8 @@ def read_documents(path: Path, data: bytes, sha256: str,
     if parsed.parts:
         pieces = [(part.pages, part.meta, part.key) for part in parsed.parts]
     else:
-        pieces = [(parsed.pages, infer_metadata(path.name, parsed.pages, parsed.title), None)]
+        inferred = infer_metadata(path.name, parsed.pages, parsed.title)
+        pieces = [(parsed.pages, parsed.meta.merged_over(inferred) if parsed.meta else inferred, None)]
     docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
             for pages, meta, part in pieces]
     if not parsed.parts and _unrecognised(docs[0].meta):

@@ -6,6 +6,7 @@ from typing import Callable
 
 from .errors import ParseError
 from .parse_html import parse_html
+from .parse_json import parse_json
 from .parse_jsonl import parse_jsonl
 from .parse_pdf import parse_pdf
 from .parse_text import parse_markdown, parse_text
@@ -19,11 +20,13 @@ PARSERS: dict[str, Callable[[bytes], Parsed]] = {
     ".html": parse_html,
     ".htm": parse_html,
     ".pdf": parse_pdf,
+    ".json": parse_json,
     ".jsonl": parse_jsonl,
 }
 
 
 def is_supported(name: str) -> bool:
+    """A `NAME.meta.json` sidecar is not a record: it states the metadata of the file beside it."""
     return PurePath(name).suffix.lower() in PARSERS and not name.endswith(".meta.json")
 
 

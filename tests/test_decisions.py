@@ -35,6 +35,14 @@ def _decisions(text):
      "Cllr Kit Hesketh-Harvey proposed, Cllr Stuart Collins seconded, all were in favour"),
     ("Motion: That this Council declares a climate emergency.\n\nFor (39) Against (19) Abstain (1)\n\nMotion carried.",
      None, None, "for 39, against 19, abstain 1; carried"),
+    # A structured motion with its named vote (ingest/parse_json.py): the whole paragraph, never cut at a sentence.
+    ("Motion: That the greenway proceed to Part 8 planning. Moved by Cllr Declan Moran, seconded by Cllr Niamh Brennan. "
+     "For (4): Cllr Niamh Brennan, Cllr Declan Moran, Cllr Aoife Walsh, Cllr Gráinne Foley, Cllr Seán Duffy, "
+     "Cllr Tomás Keane. Against (1): Cllr Pádraig Ó Ceallaigh. Result: Carried.",
+     ("That the greenway proceed to Part 8 planning.",), None, "for 4, against 1; carried"),
+    ("Motion: That the Council approve a 30 km/h limit on the approach road. Moved by Cllr Tomás Keane. "
+     "For (1): Cllr Tomás Keane. Against (2): Cllr Niamh Brennan, Cllr Declan Moran. Result: Lost.",
+     ("That the Council approve a 30 km/h limit on the approach road.",), "refused", "for 1, against 2; lost"),
     ("RESOLVED that the decision proposed to be taken by the Cabinet Member to:(i)agree the new payment structure; "
      "and(ii)delegate authority to the Corporate Director.", ("agree the new payment structure", "delegate authority to the Corporate Director."),
      "agreed", None),

@@ -1,4 +1,6 @@
 """Scoring answers against a question set: pure logic over hand-made answers."""
+import json
+
 from assistant.answers import Answer, Citation
 from assistant.evaluate import Question, summarise
 
@@ -27,3 +29,19 @@ def test_summary_counts_recall_abstention_and_whether_the_quoted_passages_hold_t
     assert summary["answered_when_answerable"] == 1.0 and summary["abstained_when_unanswerable"] == 1.0
     assert summary["evidence_cited"] == round(2 / 3, 3)
     assert summary["by_kind"]["cross-council"] == {"n": 1, "recall@5": 1.0, "evidence@5": 0.5}
+
+
+def test_a_history_given_as_a_string_is_one_earlier_question(tmp_path):
+    from assistant.cli import _read_history
+    from assistant.evaluate import load_questions
+    from assistant.service import standalone_query
+
+    earlier = "What was agreed about care leavers?"
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps({"id": n, "question": "And when does it start?", "history": h})
+                                   for n, h in enumerate([earlier, [earlier], None])), encoding="utf-8")
+    assert [q.history for q in load_questions(questions)] == [(earlier,), (earlier,), ()]
+    assert standalone_query("And when does it start?", earlier) == f"{earlier} And when does it start?"
+    for content in (json.dumps(earlier), json.dumps([earlier]), earlier + "\n"):
+        (tmp_path / "history.json").write_text(content, encoding="utf-8")
+        assert _read_history(str(tmp_path / "history.json")) == [earlier]

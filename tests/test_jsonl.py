@@ -23,6 +23,13 @@ def test_mapping_names_which_field_is_which():
     assert len(parsed.warnings) == 3  # the empty body, the string, the broken line
 
 
+def test_dates_may_be_timestamps_or_epoch_milliseconds():
+    lines = [{"id": "a", "text": "Budget agreed.", "date": "2023-11-14T18:30:00"},
+             {"id": "b", "text": "Budget agreed.", "date": 1700000000000}]
+    parsed = parse_jsonl("\n".join(json.dumps(line) for line in lines).encode())
+    assert [part.meta.meeting_date for part in parsed.parts] == ["2023-11-14", "2023-11-14"]
+
+
 def test_bad_mapping_is_refused():
     with pytest.raises(ValueError, match="bad JSONL mapping"):
         parse_mapping("words=body")
