@@ -26,7 +26,7 @@ from ingest.readers import is_supported
 from .service import Assistant
 from .settings import Settings
 
-UPLOAD_TYPES = ("pdf", "html", "htm", "txt", "md", "markdown", "zip")
+UPLOAD_TYPES = ("pdf", "html", "htm", "txt", "md", "markdown", "json", "jsonl", "zip")
 HISTORY = ".history.jsonl"  # hidden: `clerk ingest STORE/uploads` passes over it
 _history_lock = threading.Lock()  # app sessions are threads of one process
 
@@ -78,7 +78,7 @@ def _accept(name: str, data: bytes) -> Incoming:
     safe = safe_name(name)
     if not safe or not is_supported(safe):
         suffix = PurePosixPath(name).suffix or "(none)"
-        return Incoming(name, safe, error=f"unsupported file type {suffix}; upload PDF, HTML, text or Markdown")
+        return Incoming(name, safe, error=f"unsupported file type {suffix}; upload PDF, HTML, text, Markdown or JSON")
     if not data:
         return Incoming(name, safe, error="the file is empty")
     return Incoming(name, safe, data)
