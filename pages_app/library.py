@@ -15,7 +15,7 @@ st.title("Library")
 
 # Uploads first in the script, so the counts and tables below already include what they add.
 st.header("Add records")
-st.caption(f"PDF, HTML, text or Markdown files, or a zip of them; up to {settings.upload_max_mb} MB each. "
+st.caption(f"PDF, HTML, text, Markdown or JSON files, or a zip of them; up to {settings.upload_max_mb} MB each. "
            "A file that cannot be read is reported and left out; nothing else is affected.")
 uploaded = st.file_uploader("Files to add", type=list(UPLOAD_TYPES), accept_multiple_files=True,
                             max_upload_size=settings.upload_max_mb, key="uploads")
