@@ -28,6 +28,8 @@ class Signals:
     best_similarity: float  # the best sentence's cosine to the question alone
     top3_relevance: float  # the mean of the three best sentences: one lucky sentence is weaker evidence
     passage_coverage: float  # the largest share of the question's content words that one passage holds
+    rare_coverage: float  # the same, each word weighed by its rarity in the store (IDF): the telling words
+    form_found: float  # 1 when a quotable sentence has the form asked for (a number for "how many"), or none is asked
     names_missing: float  # the share of the names, bodies and years asked about that no passage mentions
     council_not_held: float  # 1 when the question names councils the store holds no record of
     year_not_held: float  # 1 when it names years that no passage found is dated in or mentions
@@ -83,10 +85,14 @@ def content_terms(question: str, names: Iterable[str] = ()) -> set[str]:
     return terms - (set(tokenize([named])[0]) if named.strip() else set())
 
 
-def passage_coverage(terms: set[str], hits: list[Hit]) -> float:
+def passage_coverage(terms: set[str], hits: list[Hit], weights: dict[str, float] | None = None) -> float:
+    """The largest share of `terms` one passage holds, each term counting its weight (1 without weights)."""
     if not terms or not hits:
         return 0.0
-    return max(len(terms & set(tokens)) / len(terms) for tokens in tokenize([h.chunk.indexed_text() for h in hits]))
+    weight = (lambda t: weights.get(t, 0.0)) if weights else (lambda t: 1.0)
+    total = sum(weight(t) for t in terms) or 1.0
+    return max(sum(weight(t) for t in terms & set(tokens)) / total
+               for tokens in tokenize([h.chunk.indexed_text() for h in hits]))
 
 
 def year_not_held(question: str, hits: list[Hit], councils: tuple[str, ...]) -> float:

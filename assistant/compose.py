@@ -104,11 +104,20 @@ _DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May
 _WHO = re.compile(r"\b(Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.?\s+[A-Z]|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b")
 
 
+def _forms_asked(question: str) -> list[re.Pattern]:
+    return [form for asks, form in ((_ASKS_NUMBER, _NUMBER), (_ASKS_DATE, _DATE), (_ASKS_WHO, _WHO))
+            if asks.search(question)]
+
+
+def asks_for_form(question: str) -> bool:
+    """Whether the question asks for a number, a date or a name."""
+    return bool(_forms_asked(question))
+
+
 def answer_forms(question: str, candidates: list[Candidate]) -> np.ndarray:
     """1 for each sentence that has the form of what the question asks for (a number for "how many",
     a date for "when", a name for "who"), else 0; all 0 when the question asks for none of these."""
-    forms = [form for asks, form in ((_ASKS_NUMBER, _NUMBER), (_ASKS_DATE, _DATE), (_ASKS_WHO, _WHO))
-             if asks.search(question)]
+    forms = _forms_asked(question)
     return np.asarray([1.0 if any(f.search(c.text) for f in forms) else 0.0 for c in candidates], dtype=np.float32)
 
 

@@ -22,6 +22,7 @@ from .answers import Answer, DecisionEntry
 from .compose import (
     Candidate,
     answer_forms,
+    asks_for_form,
     candidate_sentences,
     compose,
     key_terms,
@@ -161,14 +162,16 @@ class Assistant:
         # Whether the records answer is judged on the whole conversation; for a follow-up, the sentences
         # quoted must answer the new question too ("Which part of the service was responsible for that
         # verdict?" is not answered by the verdict again).
-        signals = self.signals(query, hits, relevance, np.where(quotable, similarity, -1.0), hints, retriever, filters)
+        signals = self.signals(query, hits, candidates, relevance, np.where(quotable, similarity, -1.0), hints,
+                               retriever, filters)
         if query != question:
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
             relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
                                  -1.0)
         return Draft(question, query, hits, candidates, relevance, hints, signals)
 
-    def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, similarity: np.ndarray, hints: QueryHints,
+    def signals(self, query: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray,
+                similarity: np.ndarray, hints: QueryHints,
                 retriever: Retriever, filters: Filters = NO_FILTERS) -> abstain.Signals:
         """What the abstention model reads about how well the passages found answer `query`."""
         best = np.sort(relevance)[::-1] if len(relevance) else np.zeros(1)
@@ -178,10 +181,14 @@ class Assistant:
         not_held = [c for c in asked if council_alias(c) not in held]
         dense, lexical = retriever.rankings(query, 10, filters)
         key = key_terms(query)
+        terms = abstain.content_terms(query, names)
+        forms = answer_forms(query, candidates)
         return abstain.Signals(
             best_relevance=float(best[0]), best_similarity=float(similarity.max()) if len(similarity) else 0.0,
             top3_relevance=float(np.mean(best[:3])),
-            passage_coverage=abstain.passage_coverage(abstain.content_terms(query, names), hits),
+            passage_coverage=abstain.passage_coverage(terms, hits),
+            rare_coverage=abstain.passage_coverage(terms, hits[:5], self.library.lexical().idf(sorted(terms))),
+            form_found=float(not asks_for_form(query) or bool((forms * (relevance >= 0)).any())),
             names_missing=len(missing_terms(query, hits)) / len(key) if key else 0.0,
             council_not_held=1.0 if asked and len(not_held) == len(asked) else 0.0,
             year_not_held=abstain.year_not_held(query, hits, hints.councils),
