@@ -56,6 +56,7 @@ class Answer:
     filters: dict | None = None  # the filters the passages were drawn under (Filters.to_json), if any
     composer: str = "extractive"  # "llm" when a language model wrote the text (see assistant/llm.py)
     notice: str | None = None  # e.g. why the language model's answer was replaced by the extractive one
+    abstention_reason: str | None = None  # why it abstained, one of assistant/abstention_reason.py's codes
 
     def to_json(self) -> dict:
         """The `clerk ask --json` contract: fields may be added, never removed."""
@@ -68,6 +69,7 @@ class Answer:
             "filters": self.filters,
             "composer": self.composer,
             "notice": self.notice,
+            "abstention_reason": self.abstention_reason,
         }
 
 

@@ -219,12 +219,10 @@ def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> 
 
 
 def abstention(question: str, hits: list[Hit]) -> Answer:
-    """The records do not answer: say so, and list the closest passages as not an answer."""
+    """The records do not answer: say so, and list the closest passages as not an answer. Why, and what
+    to do next, depends on the store and the filters: the service says (assistant/abstention_reason.py)."""
     closest = tuple(Citation.from_hit(n, hit) for n, hit in enumerate(hits, start=1))
-    text = ("The records I have do not answer this question. "
-            "The closest passages are listed below; they are not an answer.") if hits else \
-        "The records I have do not answer this question: nothing has been ingested yet."
-    return Answer(question, text, abstained=True, citations=closest)
+    return Answer(question, "The records I have do not answer this question.", abstained=True, citations=closest)
 
 
 def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray, *,

@@ -18,6 +18,7 @@ from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
 from . import abstain
+from .abstention_reason import explain
 from .answers import Answer, DecisionEntry
 from .compose import (
     Candidate,
@@ -140,6 +141,11 @@ class Assistant:
         answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=answers,
                          max_sentences=self.settings.answer_sentences, per_council=draft.hints.across_councils,
                          follow_up=draft.query != draft.question)
+        if answer.abstained:  # say why, and what to do next; under filters, ask once more without them
+            unfiltered = self.extractive_answer(question, history=history, k=k, mode=mode) if filters.active else None
+            why = explain(draft.query, asked=councils_asked(draft.query), held=self.library.councils(),
+                          filters=filters, closest=answer.citations, unfiltered=unfiltered)
+            answer = replace(answer, text=why.text, abstention_reason=why.reason)
         return replace(answer, standalone_question=draft.query if draft.query != draft.question else None,
                        filters=filters.to_json() if filters.active else None)
 

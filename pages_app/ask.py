@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.abstention_reason import EMPTY_STORE, FILTERED_OUT, NO_RECORDS_FOR_COUNCIL
 from assistant.answers import Answer
 from assistant.present import (
     answer_html,
@@ -14,7 +15,7 @@ from assistant.present import (
     text_markdown,
 )
 from assistant.service import QuestionError
-from pages_app.common import download_original, filter_widgets, get_assistant
+from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant
 
 
 def stream_answer(stream) -> Answer:
@@ -30,6 +31,11 @@ def stream_answer(stream) -> Answer:
     return piece
 
 
+def ask_without_filters(question: str) -> None:
+    clear_filters("ask")
+    st.session_state.ask_again = question
+
+
 def render_answer(answer: Answer, turn: int) -> None:
     """One answer: its text with [n] chips, then a card per source. The one place an answer is drawn."""
     if answer.standalone_question:
@@ -39,6 +45,12 @@ def render_answer(answer: Answer, turn: int) -> None:
     if answer.notice:
         st.info(escape_markdown(answer.notice))
     st.html(answer_html(answer, turn))
+    # The next step the abstention names, one click away.
+    if answer.abstention_reason == FILTERED_OUT:
+        st.button("Clear the filters and ask again", key=f"ask-again-{turn}", icon=":material/filter_alt_off:",
+                  on_click=ask_without_filters, args=(answer.question,))
+    elif answer.abstention_reason in (NO_RECORDS_FOR_COUNCIL, EMPTY_STORE):
+        st.page_link("pages_app/library.py", label="Add records on the Library page", icon=":material/folder_open:")
     if answer.composer == "llm":
         st.caption("Written by the language model from the passages below; each sentence was checked against "
                    "the passage it cites.")
@@ -72,7 +84,8 @@ for turn, (question, reply) in enumerate(st.session_state.turns):
         else:
             st.error(reply)
 
-question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?")
+question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?") \
+    or st.session_state.pop("ask_again", None)
 if question:
     turn = len(st.session_state.turns)
     with st.chat_message("user"):

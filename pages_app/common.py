@@ -38,6 +38,14 @@ def filter_widgets(assistant: Assistant, key: str, *, decisions_toggle: bool = T
     return make_filters(councils, committees, since, until, kinds, decisions_only)
 
 
+def clear_filters(key: str) -> None:
+    """Every filter of `filter_widgets(…, key)` back to none. For a widget's callback: a widget's value
+    can be set only before it is drawn in a run."""
+    for name, none in (("councils", []), ("committees", []), ("since", None), ("until", None), ("kinds", []),
+                       ("decisions", False)):
+        st.session_state[f"{key}-{name}"] = none
+
+
 def download_original(source: str, page: int | None, key: str) -> None:
     """A button that downloads the record's file (read only when clicked), or a link for a synced record."""
     if source.startswith(("http://", "https://")):

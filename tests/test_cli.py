@@ -35,3 +35,12 @@ def test_store_built_with_another_model_is_refused(tmp_path, capsys):
     assert main(["stats", "--store", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "built with embedding model some-other-model (768-d)" in err
+
+
+def test_ask_says_why_it_abstains(demo_store, embedder, capsys):
+    question = "What did Little Ashby decide about the play area?"
+    assert main(["ask", question, "--council", "Northmoor", "--store", str(demo_store)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing under the filters you set (council Northmoor) answers this; without them, the "
+                          "records from Little Ashby Parish Council (2024) may. Clear the filters and ask again.\n")
+    assert "Closest matches (not an answer):" in out
