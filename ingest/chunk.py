@@ -205,10 +205,16 @@ def _heading_finder(text: str, carried: str | None):
 LEAD_WORDS = 40  # a decision is indexed with this many words before it: about two sentences of its item
 
 
-def _lead(text: str, start: int) -> str | None:
-    """The words before offset `start` of the page, back to at most LEAD_WORDS of them."""
-    words = text[max(0, start - 12 * LEAD_WORDS):start].split()[-LEAD_WORDS:]
+def _lead(text: str, start: int, item_starts: list[int]) -> str | None:
+    """The words of its item before offset `start` of the page, at most LEAD_WORDS of them: not back past
+    the item's heading (`item_starts`: where headings end), or the last item's decision would lead this one."""
+    since = max([s for s in item_starts if s <= start], default=0)
+    words = text[max(since, start - 12 * LEAD_WORDS):start].split()[-LEAD_WORDS:]
     return " ".join(words) or None
+
+
+def _heading_ends(text: str) -> list[int]:
+    return [e for s, e in paragraph_spans(text) if is_heading(text[s:e])]
 
 
 def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
@@ -223,6 +229,7 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
         # An inspection report tells of decisions others took ("it was decided not to …"); it takes none.
         decisions = [] if doc.meta.kind == "inspection_report" else find_decisions(text, _heading_finder(text, heading))
         groups, heading = _groups(text, max_words, heading, decisions)
+        item_starts = _heading_ends(text) if decisions else []
         for group, group_heading in _merge_fragments(groups, max_words):
             numbers = _numbers(group_heading) or numbers
             start, end = group[0].start, group[-1].end
@@ -235,5 +242,5 @@ def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = Tr
             chunks.append(Chunk(chunk_id=f"{prefix}p{page.number}:{start}", doc_id=doc.doc_id, source=doc.source,
                                 page=page.number, start=start, end=end, heading=group_heading, text=text[start:end],
                                 meta=_meta_for(doc.meta, numbers), decision=decision,
-                                lead=_lead(text, start) if decision else None))
+                                lead=_lead(text, start, item_starts) if decision else None))
     return chunks if chunks or not skip_empty else chunk_document(doc, max_words=max_words, skip_empty=False)
