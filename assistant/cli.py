@@ -47,10 +47,13 @@ def _where(settings: Settings) -> str:
     return str(settings.store.resolve())
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, settings: Settings | None = None):
     from .service import Assistant
 
-    return Assistant.open(_settings(args))
+    assistant = Assistant.open(settings or _settings(args))
+    # The model loads at its first use, if any: a pause of ~15 s that should not look like a hang.
+    assistant.embedder.before_load = lambda: print("loading the embedding model…", file=sys.stderr, flush=True)
+    return assistant
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -268,9 +271,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     except SyncError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from .service import Assistant
-
-    assistant = Assistant.open(settings)
+    assistant = _open(args, settings)
     with client:
         try:
             report = sync_moderngov(client, assistant.library, assistant.embedder, options, progress=_TqdmProgress())
