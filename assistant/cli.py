@@ -47,20 +47,50 @@ def _where(settings: Settings) -> str:
     return str(settings.store.resolve())
 
 
-def _open(args: argparse.Namespace, settings: Settings | None = None):
+def _open(args: argparse.Namespace, settings: Settings | None = None, *, create: bool = False):
+    """The assistant over the store. Only commands that add records make a store (`create`): a question
+    asked from the wrong folder should say so, not leave an empty ./.clerk behind."""
     from .service import Assistant
 
-    assistant = Assistant.open(settings or _settings(args))
+    settings = settings or _settings(args)
+    if not create and not settings.chroma_url and not (settings.store / "chroma").is_dir():
+        raise ValueError(f"no store at {settings.store.resolve()}; make one with: clerk ingest FOLDER "
+                         f"--store {settings.store}")
+    assistant = Assistant.open(settings)
     # The model loads at its first use, if any: a pause of ~15 s that should not look like a hang.
     assistant.embedder.before_load = lambda: print("loading the embedding model…", file=sys.stderr, flush=True)
     return assistant
+
+
+def _open_records(args: argparse.Namespace, filters=None):
+    """The assistant over a store that holds records, with `filters` that can match some of them."""
+    from ingest.filters import unmatched
+
+    assistant = _open(args)
+    where = _where(assistant.settings)
+    if not assistant.library.manifest.documents:
+        raise ValueError(f"nothing has been ingested into {where} yet; add records with: clerk ingest FOLDER")
+    why = unmatched(filters, assistant.library.lexical().facets, where) if filters and filters.active else None
+    if why:
+        raise ValueError(why)
+    return assistant
+
+
+def _writable(path: str, flag: str):
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ValueError(f"{flag} {path}: {exc.strerror}") from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.parse_jsonl import parse_mapping
 
     mapping = parse_mapping(args.jsonl_map)
-    assistant = _open(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise ValueError(f"no such file or folder: {', '.join(missing)}")
+    assistant = _open(args, create=True)
     report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress(),
                               jsonl_mapping=mapping)
     for outcome in report.outcomes:
@@ -94,28 +124,38 @@ def _print_answer(answer, text_shown: bool = False) -> None:
 def _read_history(path: str | None) -> list[str]:
     if not path:
         return []
-    raw = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"--history {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"--history {path}: not UTF-8 text") from None
     try:
         data = json.loads(raw)
     except ValueError:
         return [line for line in raw.splitlines() if line.strip()]
+    if not isinstance(data, list):
+        raise ValueError(f"--history {path}: JSON, but not a list of questions")
     # A list of earlier questions, or the app's transcript: [{"role": "user", "content": ...}, ...]
-    return [m["content"] if isinstance(m, dict) else str(m) for m in data
+    return [str(m.get("content", "")) if isinstance(m, dict) else str(m) for m in data
             if not isinstance(m, dict) or m.get("role", "user") == "user"]
 
 
 def _filters(args: argparse.Namespace):
     from ingest.filters import Filters
 
-    return Filters(councils=tuple(args.council or ()), committees=tuple(args.committee or ()), since=args.since,
-                   until=args.until, kinds=tuple(args.kind or ()), decisions_only=args.decisions_only)
+    filters = Filters(councils=tuple(args.council or ()), committees=tuple(args.committee or ()), since=args.since,
+                      until=args.until, kinds=tuple(args.kind or ()), decisions_only=args.decisions_only)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise ValueError(f"--since {filters.since} is after --until {filters.until}")
+    return filters
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .service import QuestionError
 
-    assistant = _open(args)
     options = dict(history=_read_history(args.history), k=args.k, filters=_filters(args))
+    assistant = _open_records(args, options["filters"])
     streamed = ""
     try:
         if args.json:
@@ -148,11 +188,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if unknown:
         raise ValueError(f"unknown retrieval mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
     filters = _filters(args)
-    assistant = _open(args)
-    questions = load_questions(Path(args.questions))
-    summaries = {}
-    out = open(args.out, "w", encoding="utf-8") if args.out else None
     try:
+        questions = load_questions(Path(args.questions))
+    except OSError as exc:
+        raise ValueError(f"{args.questions}: {exc.strerror}") from None
+    summaries = {}
+    out = _writable(args.out, "--out") if args.out else None  # before the long run, not after it
+    try:
+        assistant = _open_records(args, filters)
         for mode in modes:
             rows = []
             for q in questions:
@@ -186,9 +229,9 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     import csv
 
     filters = _filters(args)
-    entries = _open(args).decisions(args.topic, filters=filters, limit=args.limit)
+    entries = _open_records(args, filters).decisions(args.topic, filters=filters, limit=args.limit)
     if args.csv:
-        with open(args.csv, "w", encoding="utf-8", newline="") as f:
+        with _writable(args.csv, "--csv") as f:
             writer = csv.writer(f)
             writer.writerow(["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision",
                              "source", "page"])
@@ -271,7 +314,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     except SyncError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    assistant = _open(args, settings)
+    assistant = _open(args, settings, create=True)
     with client:
         try:
             report = sync_moderngov(client, assistant.library, assistant.embedder, options, progress=_TqdmProgress())
