@@ -330,18 +330,33 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     return 1 if report.ingest.failed else 0
 
 
+def _app_file() -> Path:
+    """app.py: installed with Clerk as the package clerk_app (pyproject.toml), else at the top of this checkout."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("clerk_app")
+    for folder in [*(spec.submodule_search_locations if spec else ()), Path(__file__).resolve().parent.parent]:
+        if (Path(folder) / "app.py").is_file():
+            return Path(folder) / "app.py"
+    raise ValueError("the app (app.py) was not installed with Clerk: reinstall it with pip install .")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
+    app = _app_file()
     settings = _settings(args)
     env = {**os.environ, "CLERK_STORE": str(settings.store.resolve())}
     if settings.chroma_url:  # the app reads its settings from the environment, so pass --chroma-url on
         env["CLERK_CHROMA_URL"] = settings.chroma_url
-    print(f"Clerk is starting at http://localhost:{args.port}", flush=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+    print(f"Clerk is starting at http://{args.address}:{args.port} (store: {_where(settings)})", flush=True)
+    if args.address not in ("127.0.0.1", "localhost", "::1") and not settings.app_password:
+        print("warning: anyone who can reach this address can use the app; set CLERK_APP_PASSWORD", file=sys.stderr)
+    # No file watcher: it would scan the whole folder the app sits in, .venv included, to rerun on edits.
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
+               "--server.port", str(args.port), "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     return subprocess.call(command, env=env)
 
 
@@ -430,7 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sync_moderngov)
 
     p = sub.add_parser("serve", parents=[common], help="start the web app")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this "
+                   "machine only; 0.0.0.0 for every interface, with CLERK_APP_PASSWORD set)")
+    p.add_argument("--port", type=int, default=8501, help="default 8501")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("llm", help="a local language model to write answers (optional)")
