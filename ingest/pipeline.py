@@ -249,6 +249,8 @@ def remove_documents(sources: Iterable[str], library: Library, report: IngestRep
 
 
 def _store_pending(pending, library: Library, embedder: Embedder, report: IngestReport, progress: Progress) -> int:
+    if not pending:  # nothing new: no embedding bar, and the model is never loaded
+        return 0
     total_chunks = sum(len(chunks) for _, chunks, _, _ in pending)
     embedded = 0
     progress("embedding", 0, total_chunks)

@@ -15,8 +15,11 @@ from ingest.filters import Filters
 
 @st.cache_resource(show_spinner="Loading the embedding model and the store…")
 def get_assistant() -> Assistant:
-    # Once per process, shared by every session: the model loads once, never on a rerun.
-    return Assistant.open(Settings.from_env())
+    # Once per process, shared by every session: the model loads once, never on a rerun; here, under the
+    # spinner, rather than at the first question.
+    assistant = Assistant.open(Settings.from_env())
+    assistant.embedder.encode(["warm-up"])
+    return assistant
 
 
 def filter_widgets(assistant: Assistant, key: str, *, decisions_toggle: bool = True) -> Filters:

@@ -1,8 +1,10 @@
-"""Shared fixtures: the real packaged model (loaded once), real Chroma stores on disk."""
+"""Shared fixtures: the real packaged model (loaded once), a fake one, real Chroma stores on disk."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.service import Assistant
@@ -48,3 +50,41 @@ def seeds_assistant(tmp_path_factory, embedder) -> Assistant:
     report = assistant.ingest([SHARED / "seeds"])
     assert report.count("added") == 5
     return assistant
+
+
+class FakeModel:
+    """Vectors from the words' hashes: instant, and the same text always gets the same vector."""
+
+    def encode(self, texts, **_):
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % 384] += 1
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def _must_not_load():
+    raise AssertionError("the embedding model was loaded")
+
+
+@pytest.fixture
+def unloadable(monkeypatch):
+    """The configured embedder as the CLI would open it (name and length of the real model), whose
+    model fails the test if anything loads it."""
+    from ingest.embed import DEFAULT_MODEL, Embedder
+
+    embedder = Embedder(DEFAULT_MODEL, 384, _must_not_load)
+    monkeypatch.setattr("assistant.service.load_embedder", lambda *_: embedder)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def fake_store(tmp_path_factory) -> Path:
+    """The demo corpus ingested with `FakeModel`, under the real model's name: for commands that must
+    never need the model. Read only."""
+    from ingest.embed import DEFAULT_MODEL, Embedder
+
+    store = tmp_path_factory.mktemp("fake") / "store"
+    report = Assistant.open(Settings(store=store), Embedder(DEFAULT_MODEL, 384, FakeModel)).ingest([CORPUS])
+    assert not report.failed, [o.line() for o in report.failed]
+    return store
