@@ -13,8 +13,10 @@ How a SOURCES.tsv cell is read (it is written for people, so it holds notes as w
 - A note in brackets is dropped: "Stoke Ferry Parish Council (Norfolk; republished …)".
 - Council: "not named in fixture …" means the record has none, so any value given is wrong. A council
   the row says is "not named in the fixture" is scored when given, but not counted in recall.
-  Names compare without case, punctuation, "the", "of", "city", "parish", "town" and "council", so
-  "City of Cleveland" and "Cleveland City Council" are one council; "Kent" is not "Kent County Council".
+  Both names are first put in their official form (`assistant.councils.canonical`: "Kent" is "Kent
+  County Council", "Somerset County Council" is now "Somerset Council"), then compared without case,
+  punctuation, "the", "of", "city", "parish", "town" and "council", so "City of Cleveland" and
+  "Cleveland City Council" are one council.
 - Committee: a document type rather than a body (an Ofsted report, a JSNA, the City Record) means the
   record has none. A ModernGov page's type says nothing of its committee: values given are not scored. A meeting of a whole parish or city council ("Parish council
   meeting") has no committee besides the council itself: a value naming the whole council is right,
@@ -38,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.councils import canonical  # noqa: E402
 from ingest.dates import find_dates  # noqa: E402
 from ingest.errors import ParseError  # noqa: E402
 from ingest.pipeline import discover, read_documents  # noqa: E402
@@ -115,7 +118,7 @@ def is_right(field: str, got: str, truth: Truth, council: str | None) -> bool:
     if field == "date":
         return bool(truth.values) and date_right(got, truth.values[0])
     if field == "council":
-        return any(name_key(got) == name_key(v) for v in truth.values)
+        return any(name_key(canonical(got)) == name_key(canonical(v)) for v in truth.values)
     if truth.whole_council:
         return body_key(got) in {"council", "full council", "parish council", "town council", "city council"} \
             or bool(council) and name_key(got) == name_key(council)
