@@ -21,3 +21,4 @@ class Parsed:
     warnings: tuple[str, ...] = ()
     title: str | None = None
     parts: tuple[Part, ...] = ()
+    running: tuple[str, ...] = ()  # lines repeated on most pages (running headers, footers), dropped from the pages
