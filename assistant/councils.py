@@ -89,15 +89,19 @@ def _tidy(name: str) -> str:
                     for i, w in enumerate(words))
 
 
-def canonical(name: str | None) -> str | None:
+def official(name: str | None) -> str | None:
     """The official name of the UK principal council a name or alias stands for ("BCP", "Kent",
-    "Somerset County Council"); any other council (a parish, a town, a council abroad) as given,
-    title-cased when it came in one case; None for nothing."""
+    "Somerset County Council", "Norfolk Council"), or None when it stands for none."""
     text = " ".join((name or "").split()).strip(" ,.;:")
-    if not text:
-        return None
-    council = _lookup(text)
-    return _official(council) if council else _tidy(text)
+    council = _lookup(text) if text else None
+    return _official(council) if council else None
+
+
+def canonical(name: str | None) -> str | None:
+    """A council's name as Clerk keeps it: a UK principal council's official name; any other council
+    (a parish, a town, a council abroad) as given, title-cased when it came in one case; None for nothing."""
+    text = " ".join((name or "").split()).strip(" ,.;:")
+    return (official(text) or _tidy(text)) if text else None
 
 
 def _is_acronym(form: str) -> bool:
@@ -106,38 +110,54 @@ def _is_acronym(form: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _mentions() -> tuple[re.Pattern, re.Pattern, dict[str, Council]]:
-    """Two patterns over every name and alias, longest first so "North Northamptonshire" is not read as
-    "Northamptonshire": acronyms match only as written, everything else in any case."""
-    forms: dict[str, Council] = {}
+def _forms() -> tuple[dict[str, tuple[Council, bool]], frozenset[str], int]:
+    """Every name and alias by its key, with whether it is an acronym (matched only as written); the
+    words a key can start with; and the most words any key has."""
+    forms: dict[str, tuple[Council, bool]] = {}
     for council in councils():
         for form in (council.name, *council.aliases):
-            forms.setdefault(form, council)
+            forms.setdefault(_key(form), (council, _is_acronym(form)))
+    return forms, frozenset(k.split()[0] for k in forms), max(len(k.split()) for k in forms)
 
-    def pattern(chosen: list[str], flags: int) -> re.Pattern:
-        alternatives = "|".join(re.escape(f) for f in sorted(chosen, key=len, reverse=True))
-        # Not "New York" or "New Hampshire"; not "Norfolk City Council" or "Kent Town Council", which are
-        # other councils than the principal one of that name. A possessive ("Kent's") is allowed.
-        return re.compile(rf"(?<![\w-])(?<!\bNew )({alternatives})(?!\w)"
-                          rf"(?!\s+(?:City|Town|Parish|Community|Village)\s+Council)", flags)
 
-    acronyms = [f for f in forms if _is_acronym(f)]
-    words = [f for f in forms if not _is_acronym(f)]
-    by_form = {f.lower(): c for f, c in forms.items() if f not in acronyms} | {f: c for f, c in forms.items()
-                                                                               if f in acronyms}
-    return pattern(acronyms, 0), pattern(words, re.I), by_form
+_TOKEN = re.compile(r"[\w'’]+")
+_OTHER_COUNCIL = {"city", "town", "parish", "community", "village"}  # "Norfolk City Council" is not Norfolk's
+
+
+def _named_at(i: int, tokens: list[str], words: list[str], bases: list[str]) -> tuple[Council, int] | None:
+    """The council whose longest name starts at word i, with how many words it takes."""
+    forms, _, longest = _forms()
+    for n in range(min(longest, len(tokens) - i), 0, -1):
+        key = next((k for k in (" ".join(words[i:i + n]), " ".join(words[i:i + n - 1] + bases[i + n - 1:i + n]))
+                    if k in forms), None)
+        if key is None:
+            continue
+        council, acronym = forms[key]
+        after = words[i + n:i + n + 2]
+        if acronym and not all(t.isupper() for t in tokens[i:i + n] if t != "and") \
+                or n == 1 and not tokens[i][0].isupper() \
+                or len(after) == 2 and after[0] in _OTHER_COUNCIL and after[1] == "council":
+            continue
+        return council, n
+    return None
 
 
 def councils_named_in(text: str) -> tuple[str, ...]:
-    """Official names of the UK principal councils a text (a question) names, in the order it names them.
-    A one-word name counts only when capitalised ("Slough", not "slough"), so that place names that are
-    also words do not count as councils."""
-    acronyms, words, by_form = _mentions()
-    found: list[tuple[int, str]] = []
-    for match in acronyms.finditer(text):
-        found.append((match.start(), _official(by_form[match.group(1)])))
-    for match in words.finditer(text):
-        form = match.group(1)
-        if " " in form or form[0].isupper():
-            found.append((match.start(), _official(by_form[form.lower()])))
-    return tuple(dict.fromkeys(name for _, name in sorted(found)))
+    """Official names of the UK principal councils a text (a question) names, in the order it names them,
+    the longest name first ("North Northamptonshire" is not "Northamptonshire"). A possessive counts
+    ("Kent's"). An acronym counts only as written ("BCP", not "bcp"), a one-word name only capitalised
+    ("Slough", not "slough"), so that words and place names that are also words do not count as councils.
+    Not "New York" or "New Hampshire", nor "Norfolk City Council", another council than Norfolk's."""
+    _, firsts, _ = _forms()
+    tokens = [t.group() for t in _TOKEN.finditer(text.replace("&", " and ").replace("-", " "))]
+    words = [t.lower().replace("'", "").replace("’", "") for t in tokens]
+    bases = [re.sub(r"['’]s$", "", t.lower()).replace("'", "").replace("’", "") for t in tokens]  # "Kent's"
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        starts = (words[i] in firsts or bases[i] in firsts) and (i == 0 or words[i - 1] != "new")
+        named = _named_at(i, tokens, words, bases) if starts else None
+        if named:
+            found.append(_official(named[0]))
+        i += named[1] if named else 1
+    return tuple(dict.fromkeys(found))
