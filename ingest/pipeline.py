@@ -99,7 +99,7 @@ def read_documents(path: Path, data: bytes, sha256: str,
     if parsed.parts:
         pieces = [(part.pages, part.meta, part.key) for part in parsed.parts]
     else:
-        pieces = [(parsed.pages, infer_metadata(path.name, parsed.pages, parsed.title), None)]
+        pieces = [(parsed.pages, infer_metadata(path.name, parsed.pages, parsed.title, parsed.running), None)]
     docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
             for pages, meta, part in pieces]
     if not parsed.parts and _unrecognised(docs[0].meta):
