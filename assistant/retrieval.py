@@ -22,6 +22,7 @@ from ingest.library import Library
 from ingest.records import Hit
 from ingest.text import collapse
 
+from .councils import canonical, councils_named_in
 from .query import QueryHints, analyse, council_alias, expand, load_vocabulary
 from .verdicts import VERDICT_PROBE, states_verdict
 
@@ -158,8 +159,14 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     rankings = []
     if hints.councils:
         aliases = [council_alias(c) for c in hints.councils]
+        official = {canonical(c) for c in hints.councils}
+
+        def names_it(text: str) -> bool:  # by its name's own words, or by another name it goes by ("BCP")
+            return any(re.search(rf"\b{re.escape(a)}\b", text.lower()) for a in aliases) \
+                or bool(official.intersection(councils_named_in(text)))
+
         rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or (
-            h.chunk.meta.council is None and any(re.search(rf"\b{re.escape(a)}\b", h.chunk.text.lower()) for a in aliases))])
+            h.chunk.meta.council is None and names_it(h.chunk.text))])
     if hints.years:
         # A meeting often reports on an earlier year ("the period September to December 2023" in January
         # 2024), so a passage naming the year counts as well as one dated in it.

@@ -88,6 +88,13 @@ def test_metadata_is_read_from_the_record(name, council, committee, date, item):
     assert (meta.council, meta.committee, meta.meeting_date, meta.item) == (council, committee, date, item)
 
 
+def test_a_stated_council_is_kept_in_its_official_form():
+    from ingest.metadata import meta_from_fields
+
+    assert meta_from_fields({"council": "Surrey"})[0].council == "Surrey County Council"
+    assert meta_from_fields({"council": "Wenmere Town Council"})[0].council == "Wenmere Town Council"
+
+
 def test_sidecar_fills_what_the_text_does_not_say(make_assistant):
     assistant = make_assistant()
     record = CORPUS / "little-ashby-pc_2024-05-13_annual-meeting_minutes.txt"
