@@ -154,8 +154,8 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     says: passages from a council it names, from a year it names, newest first for "latest",
     substantive decisions for "what was resolved", and, for a question about an inspection's verdict,
     the passages that state one (each report's first before any report's second). A passage whose
-    council or date is unknown stays in the year ranking, and in the council ranking when its text
-    names the council."""
+    council or date is unknown stays in the year ranking, and in the council ranking when its text, or
+    another candidate passage of its record, names the council."""
     rankings = []
     if hints.councils:
         aliases = [council_alias(c) for c in hints.councils]
@@ -165,8 +165,10 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
             return any(re.search(rf"\b{re.escape(a)}\b", text.lower()) for a in aliases) \
                 or bool(official.intersection(councils_named_in(text)))
 
+        # A record that says whose it is once (an officer "at BCP Council") says it for all its passages.
+        naming = {h.chunk.doc_id for h in pool if h.chunk.meta.council is None and names_it(h.chunk.text)}
         rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or (
-            h.chunk.meta.council is None and names_it(h.chunk.text))])
+            h.chunk.meta.council is None and h.chunk.doc_id in naming)])
     if hints.years:
         # A meeting often reports on an earlier year ("the period September to December 2023" in January
         # 2024), so a passage naming the year counts as well as one dated in it.
