@@ -44,31 +44,36 @@ def councils() -> tuple[Council, ...]:
                  for row in rows[1:])  # rows[0] is the header
 
 
+def _is_acronym(form: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", form)
+    return letters.isupper() and len(letters) <= 6 and " " not in form
+
+
 @lru_cache(maxsize=1)
-def _by_key() -> dict[str, Council]:
-    index: dict[str, Council] = {}
+def _forms() -> tuple[dict[str, tuple[Council, bool]], frozenset[str], int]:
+    """Every name and alias by its key, with whether it is an acronym (matched only as written); the
+    words a key can start with; and the most words any key has."""
+    forms: dict[str, tuple[Council, bool]] = {}
     for council in councils():
         for form in (council.name, *council.aliases):
-            index.setdefault(_key(form), council)
-    return index
+            forms.setdefault(_key(form), (council, _is_acronym(form)))
+    return forms, frozenset(k.split()[0] for k in forms), max(len(k.split()) for k in forms)
 
 
 def _official(council: Council) -> str:
     """A council's name today: an abolished council's single successor (followed through renames);
     with several successors, none can claim the old council's records, so they keep its name."""
-    by_key = _by_key()
-    while len(council.successors) == 1 and _key(council.successors[0]) in by_key:
-        council = by_key[_key(council.successors[0])]
+    forms = _forms()[0]
+    while len(council.successors) == 1 and _key(council.successors[0]) in forms:
+        council = forms[_key(council.successors[0])][0]
     return council.name
 
 
 def _lookup(name: str) -> Council | None:
-    key = _key(name)
-    by_key = _by_key()
-    if key in by_key:
-        return by_key[key]
+    forms, key = _forms()[0], _key(name)
     loose = _LOOSE_TYPE.sub("", key)
-    return by_key.get(loose) if loose != key else None
+    found = forms.get(key) or (forms.get(loose) if loose != key else None)
+    return found[0] if found else None
 
 
 def _tidy(name: str) -> str:
@@ -102,22 +107,6 @@ def canonical(name: str | None) -> str | None:
     (a parish, a town, a council abroad) as given, title-cased when it came in one case; None for nothing."""
     text = " ".join((name or "").split()).strip(" ,.;:")
     return (official(text) or _tidy(text)) if text else None
-
-
-def _is_acronym(form: str) -> bool:
-    letters = re.sub(r"[^A-Za-z]", "", form)
-    return letters.isupper() and len(letters) <= 6 and " " not in form
-
-
-@lru_cache(maxsize=1)
-def _forms() -> tuple[dict[str, tuple[Council, bool]], frozenset[str], int]:
-    """Every name and alias by its key, with whether it is an acronym (matched only as written); the
-    words a key can start with; and the most words any key has."""
-    forms: dict[str, tuple[Council, bool]] = {}
-    for council in councils():
-        for form in (council.name, *council.aliases):
-            forms.setdefault(_key(form), (council, _is_acronym(form)))
-    return forms, frozenset(k.split()[0] for k in forms), max(len(k.split()) for k in forms)
 
 
 _TOKEN = re.compile(r"[\w'’]+")
