@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from .answers import Answer
+from .councils import canonical
 from .present import citation_sections
 from .settings import Settings
 
@@ -310,7 +311,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     unknown = [d for d in documents if d not in DOCUMENT_TYPES]
     if unknown or not documents:
         raise ValueError(f"--documents {args.documents!r}: choose from {', '.join(DOCUMENT_TYPES)}")
-    options = SyncOptions(council=args.council, committees=tuple(args.committee), since=_date_arg(args.since, "--since"),
+    options = SyncOptions(council=canonical(args.council), committees=tuple(args.committee), since=_date_arg(args.since, "--since"),
                           until=_date_arg(args.until, "--until"), documents=documents,
                           look_back_days=settings.sync_look_back_days)
     if options.since and options.until and options.since > options.until:

@@ -8,6 +8,7 @@ import re
 from ingest.filters import Filters
 
 from .answers import Answer, Citation
+from .councils import canonical
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$&])")
 
@@ -83,7 +84,7 @@ def answer_html(answer: Answer, turn: int) -> str:
 
 def citation_facts(citation: Citation) -> list[tuple[str, str]]:
     """What a source card says of where the passage comes from, as (label, value), known values only."""
-    facts = [("Council", citation.council), ("Committee", citation.committee), ("Meeting date", citation.meeting_date),
+    facts = [("Council", canonical(citation.council)), ("Committee", citation.committee), ("Meeting date", citation.meeting_date),
              ("Item", citation.item), ("Minute", citation.minute), ("Title", citation.title if not citation.item else None),
              ("Page", str(citation.page)), ("Kind", (citation.kind or "").replace("_", " ")),
              ("Document", citation.file_name)]

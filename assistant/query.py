@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+from .councils import canonical, councils_named_in
+
 # "agree" asks about a decision only as a verb ("was agreed", "agreed to"): "agreed audit actions"
 # asks about actions, and ranking decisions first would bury the passage that answers.
 DECISION_QUESTION = re.compile(
@@ -91,11 +93,15 @@ def council_alias(name: str) -> str:
 
 
 def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The stored council names a question names: by the distinctive words of the name ("Rutland's"), or
+    by any name the UK's councils go by ("BCP" for Bournemouth, Christchurch and Poole Council)."""
     lowered = question.lower()
+    official = set(councils_named_in(question))
     found = []
     for name in known:
         alias = council_alias(name)
-        if alias and len(alias) > 2 and re.search(rf"\b{re.escape(alias)}(?:[’']s)?\b", lowered):
+        if alias and len(alias) > 2 and re.search(rf"\b{re.escape(alias)}(?:[’']s)?\b", lowered) \
+                or canonical(name) in official:
             found.append(name)
     return tuple(sorted(found))
 
@@ -109,7 +115,7 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         wants_recent=bool(RECENT_QUESTION.search(question)),
         wants_decisions=bool(DECISION_QUESTION.search(question)),
         # "Manchester" and "Manchester City Council" are one council under two names.
-        across_councils=len({council_alias(c) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
+        across_councils=len({council_alias(canonical(c)) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
         wants_verdict=bool(VERDICT_QUESTION.search(question)) or bool(INSPECTION_CONTEXT.search(question)) and (
             bool(INSPECTION_VERDICT.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question)))),
         kind=next((kind for kind, words in _KIND_WORDS if words.search(question)), None),

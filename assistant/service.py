@@ -18,6 +18,7 @@ from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
 from . import abstain
+from .councils import councils_named_in
 from .abstention_reason import explain
 from .answers import Answer, DecisionEntry
 from .compose import (
@@ -270,10 +271,6 @@ class Assistant:
 
 def councils_asked(query: str) -> tuple[str, ...]:
     """The UK principal councils a question names, whether or not the store holds their records."""
-    try:
-        from .councils import councils_named_in
-    except ImportError:  # the council list lands separately
-        return ()
     return councils_named_in(query)
 
 

@@ -138,11 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ingest.embed import load_embedder
 
-    try:
-        from assistant.councils import all_councils
-        spare_councils = list(all_councils())
-    except ImportError:
-        spare_councils = []
+    from assistant.councils import councils
+
+    # Councils of today (no successors), to swap in for the one a question names.
+    spare_councils = [c.name for c in councils() if not c.successors]
     embedder = CachedEmbedder(load_embedder(), args.work / "vectors.sqlite")
     rows: list[Labelled] = []
     signals = []

@@ -11,6 +11,25 @@ _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
+# Dates written out in words, as the Cleveland City Record dates its issues: "January the Twenty-Fourth,
+# Two Thousand and Eighteen".
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_ORDINAL_WORDS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth".split())} | {"twentieth": 20, "thirtieth": 30}
+_WORDS = r"(?:(?:twenty|thirty|forty|fifty)[- ])?[a-z]+"  # "Seventh", "Twenty-Fourth", "Eighteen"
+
+
+def _in_words(words: str, table: dict[str, int]) -> str:
+    """"Twenty-Fourth" -> "24", "Eighteen" -> "18"; "0" when a word is not a number."""
+    parts = re.split(r"[- ]", words.lower())
+    tens = _NUMBER_WORDS.get(parts[0], 0) if len(parts) == 2 and parts[0] in ("twenty", "thirty", "forty", "fifty") else 0
+    last = table.get(parts[-1]) if len(parts) == 1 or tens else None
+    return str(tens + last) if last is not None else "0"
+
+
 _PATTERNS = [
     # 2021-06-08, and the date of a timestamp: 2021-06-08T18:30:00
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:\b|(?=T\d))"), lambda m: (m[1], m[2], m[3])),
@@ -24,6 +43,12 @@ _PATTERNS = [
      lambda m: (m[3], m[1], m[2])),
     # 08-Jan-20
     (re.compile(rf"\b(\d{{1,2}})-({_MONTH_RE})-(\d{{2}}|\d{{4}})\b", re.I), lambda m: (m[3], m[2], m[1])),
+    # THIS 12TH DAY OF JANUARY, 2011
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+day\s+of\s+({_MONTH_RE}),?\s+(\d{{4}})\b", re.I),
+     lambda m: (m[3], m[2], m[1])),
+    # January the Twenty-Fourth, Two Thousand and Eighteen
+    (re.compile(rf"\b({_MONTH_RE})\s+the\s+({_WORDS}),?\s+two\s+thousand(?:\s+and)?\s+({_WORDS})\b", re.I),
+     lambda m: (str(2000 + int(_in_words(m[3], _NUMBER_WORDS))), m[1], _in_words(m[2], _ORDINAL_WORDS))),
 ]
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.councils import canonical
+
 from .dates import parse_date
 from .records import DOCUMENT_KINDS, Chunk
 
@@ -61,6 +63,12 @@ def _contains(wanted: tuple[str, ...], value: str | None) -> bool:
     return any(" ".join(w.lower().split()) in value for w in wanted) if value else False
 
 
+def _council_in(wanted: tuple[str, ...], value: str | None) -> bool:
+    """`_contains`, with both sides also in their official form: "BCP" finds "Bournemouth, Christchurch
+    and Poole Council", and "Surrey County Council" finds a record a library stored as "Surrey"."""
+    return _contains(wanted, value) or _contains(tuple(filter(None, map(canonical, wanted))), canonical(value))
+
+
 @dataclass(frozen=True)
 class Filters:
     councils: tuple[str, ...] = ()
@@ -90,7 +98,7 @@ class Filters:
         return bool(self.councils or self.committees or self.since or self.until or self.kinds or self.decisions_only)
 
     def allows(self, facets: dict) -> bool:
-        if self.councils and not _contains(self.councils, facets.get("council")):
+        if self.councils and not _council_in(self.councils, facets.get("council")):
             return False
         if self.committees and not _contains(self.committees, facets.get("committee")):
             return False
@@ -106,9 +114,10 @@ class Filters:
     def mask(self, columns: FacetColumns) -> np.ndarray:
         """`allows` over every passage at once: the names are matched once per distinct value."""
         keep = np.ones(len(columns.dates), dtype=bool)
-        for wanted, (values, codes) in ((self.councils, columns.councils), (self.committees, columns.committees)):
+        for wanted, (values, codes), match in ((self.councils, columns.councils, _council_in),
+                                               (self.committees, columns.committees, _contains)):
             if wanted:
-                keep &= np.isin(codes, [i for i, v in enumerate(values) if _contains(wanted, v)])
+                keep &= np.isin(codes, [i for i, v in enumerate(values) if match(wanted, v)])
         if self._since_int or self._until_int:
             keep &= (columns.dates >= (self._since_int or 1)) & (columns.dates <= (self._until_int or 99991231))
         if self.kinds:

@@ -1,4 +1,5 @@
-"""Infer a record's council, committee, meeting date, item and kind from its text and file name.
+"""Infer a record's council, committee, meeting date, item and kind from its text (council and committee
+in origin.py), and the date from its file name when the text gives none.
 
 Pure functions. A field the record does not state stays None; sidecar files fill the gaps.
 """
@@ -8,32 +9,18 @@ import json
 import re
 from pathlib import PurePath
 
+from assistant.councils import canonical
+
 from .dates import find_dates
+from .origin import cover_date, record_committee, record_council, title_date
 from .records import Page, RecordMeta
 
-_COUNCIL_TYPES = r"(?:County Borough|Metropolitan Borough|County|Borough|City|District|Parish|Town|Community)"
-_WORD = r"[A-Z][A-Za-z'’&-]+"
-_COUNCIL = re.compile(rf"((?:{_WORD}[ ]+(?:(?:and|upon|on|in|under)[ ]+)?){{1,4}}{_COUNCIL_TYPES}[ ]+Council)\b")
-_COUNCIL_UPPER = re.compile(rf"((?:[A-Z][A-Z'’&-]+[ ]+(?:(?:AND|UPON|ON)[ ]+)?){{1,4}}{_COUNCIL_TYPES.upper()}[ ]+COUNCIL)\b")
-_LONDON_BOROUGH = re.compile(rf"\b(London Borough of (?:{_WORD}[ ]?){{1,3}})")
-_COUNCIL_OF_THE = re.compile(r"\bCouncil of the (City|County|Borough|Town) of ([A-Z][A-Za-z-]+)")
-_SHORT_COUNCIL = re.compile(r"\b([A-Z]{2,6} Council)\b")  # "BCP Council"
-_OFSTED_LA = re.compile(r"Inspection of (?:the )?([^\n]{2,60}?) local\s+authority\s+children", re.I)
 _DECISION_PAGE = re.compile(r"^(?:Decision status|Decision Maker|Is Key decision\?|Date of decision):", re.M)
 _DECIDED_ON = re.compile(r"^(?:Date of decision|Decided at meeting|Date of meeting|Meeting date):\s*([^\n]{6,40})",
                          re.I | re.M)
 _INSPECTION_DATES = re.compile(r"Inspection dates?:\s*([^\n]{4,80})", re.I)
 _MODERNGOV_MEETING = re.compile(r"Meeting:\s*(\d{1,2}/\d{1,2}/\d{4})\s*-\s*([^\n]+?)\s*\(Item\s+([\w.]+)\)", re.I)
-_MINUTES_OF = re.compile(
-    r"minutes of (?:the |a |an )?(?:(?:annual|extraordinary|ordinary|special|virtual)\s+)?(?:meeting of (?:the )?)?"
-    r"((?:(?!\bheld\b)[^\n]){3,90}?(?:Committee|Sub-Committee|Commission|Panel|Board|Cabinet|Forum|Council|Group))\b", re.I)
-_BODY = re.compile(
-    r"\b((?:[A-Z][A-Za-z'’&-]*,?[ ]+(?:(?:and|&|of|for|on)[ ]+)?){1,7}(?:Committee|Sub-Committee|Select Commission|Panel|Board|Cabinet|Forum))\b")
-_ONE_WORD_BODIES = {"cabinet", "council", "executive"}
 _HELD = re.compile(r"\bheld\b", re.I)
-# Leading words that introduce a name rather than belong to it.
-_LEADING_NOISE = {"inspection", "minutes", "of", "the", "meeting", "a", "an", "in", "at", "for", "to", "and", "by",
-                  "draft", "extraordinary", "annual", "virtual", "agenda", "containing", "report", "council"}
 _LABEL_PAGES = re.compile(r"^(agenda item|issue - meetings|decision details|agenda and minutes)$", re.I)
 
 _INSPECTION = re.compile(
@@ -41,28 +28,6 @@ _INSPECTION = re.compile(
     r"monitoring visit to|Ofsted\s+inspection\s+report|Children’s services in .{2,40} are", re.I | re.S)
 _DECISION = re.compile(r"^\s*(Decision details|Record of (?:Executive |Officer |Delegated )?Decision|Decision Notice)", re.I | re.M)
 _MINUTES = re.compile(r"^Minutes:?$|\bminutes of\b|\bRESOLVED\b|\bapologies\b|\bCity Record\b|\bproceedings\b", re.I | re.M)
-
-
-def _strip_noise(name: str) -> str:
-    words = re.sub(r"\s+", " ", name).strip(" ,.-").split(" ")
-    while len(words) > 1 and words[0].lower() in _LEADING_NOISE:
-        words.pop(0)
-    name = " ".join(words)
-    return name.title() if name.isupper() else name
-
-
-def infer_council(head: str) -> str | None:
-    la = _OFSTED_LA.search(head)
-    if la:
-        return _strip_noise(la.group(1))
-    of_the = _COUNCIL_OF_THE.search(head)
-    if of_the:
-        return f"{of_the.group(2)} {of_the.group(1).title()} Council"
-    candidates = [m for m in (_LONDON_BOROUGH.search(head), _COUNCIL.search(head), _COUNCIL_UPPER.search(head),
-                              _SHORT_COUNCIL.search(head)) if m]
-    if not candidates:
-        return None
-    return _strip_noise(min(candidates, key=lambda m: m.start()).group(1))
 
 
 def infer_kind(head: str) -> str:
@@ -102,37 +67,36 @@ def infer_title(pages: tuple[Page, ...], hinted: str | None) -> str | None:
     return hinted
 
 
-def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None) -> RecordMeta:
-    """Metadata the record states on its first pages, or (for the date only) an ISO date in its file name."""
+def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None,
+                   running: tuple[str, ...] = ()) -> RecordMeta:
+    """Metadata the record states about itself on its first pages and in its running headers
+    (`running`, the lines its parser dropped as repeated), or (for the date only) an ISO date in its
+    file name. The file name never gives the council: names are whatever whoever saved it chose."""
     head = "\n".join(p.text for p in pages[:2])[:6000]
-    council = infer_council(head)
+    council = record_council(pages, running)
     committee = meeting_date = item = None
 
     moderngov = _MODERNGOV_MEETING.search(head)
     if moderngov:
         meeting_date = _first_date(moderngov.group(1))
-        committee, item = _strip_noise(moderngov.group(2)), moderngov.group(3)
+        committee, item = canonical(moderngov.group(2)), moderngov.group(3)
     decided = _DECIDED_ON.search(head)
     if not meeting_date and decided:  # a ModernGov decision page: "Date of decision: 19/10/2015"
         meeting_date = _first_date(decided.group(1))
     if not meeting_date:
         held = _HELD.search(head[:500])  # the meeting's own date is stated at the top
         meeting_date = _first_date(head[held.end(): held.end() + 80]) if held else None
+    meeting_date = meeting_date or cover_date(pages)  # "To: Cabinet – 30 January 2025"
     inspection = _INSPECTION_DATES.search(head)
     if not meeting_date and inspection:
         # "26 February 2018–22 March 2018 Report published: 16 May 2018": the publication is not the inspection
         dates = find_dates(re.split(r"(?i)\b(?:report )?published\b|\blead inspector\b", inspection.group(1))[0])
         meeting_date = dates[-1][1] if dates else None  # the last day of the inspection
+    meeting_date = meeting_date or title_date(pages, running)
     if not meeting_date:
         from_name = re.search(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)", PurePath(name).name)
         meeting_date = _first_date(from_name.group(1)) if from_name else None
-    if not committee:
-        minutes_of = _MINUTES_OF.search(head[:3000])
-        body = minutes_of or _BODY.search(head[:400])
-        committee = _strip_noise(body.group(1)) if body else None
-    single_word = committee and len(committee.split()) < 2 and committee.lower() not in _ONE_WORD_BODIES
-    if single_word or (committee and council and committee.lower() in council.lower()):
-        committee = None  # a parish council meeting as a whole is not a committee of itself
+    committee = committee or record_committee(pages, running, council)
     return RecordMeta(council=council, committee=committee, meeting_date=meeting_date, item=item,
                       title=infer_title(pages, title), kind=infer_kind(head))
 
@@ -145,6 +109,7 @@ def meta_from_fields(data: dict) -> tuple[RecordMeta, list[str]]:
     inferred. Returns the metadata and the names of fields Clerk does not know (kept out, reported)."""
     known = set(RecordMeta.__dataclass_fields__)
     values = {k: (str(v).strip() or None if v is not None else None) for k, v in data.items() if k in known}
+    values["council"] = canonical(values.get("council"))  # "Surrey" is stated for Surrey County Council
     if values.get("meeting_date"):
         values["meeting_date"] = _first_date(values["meeting_date"])
     return RecordMeta(**values), sorted(set(data) - known)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from assistant.councils import canonical
+
 from .dates import field_date
 from .errors import ParseError
 from .metadata import infer_kind
@@ -79,7 +81,7 @@ def parse_jsonl(data: bytes, mapping: dict[str, str] | None = None) -> Parsed:
             council = f"{slug.group(1).replace('_', ' ').title()} {_SLUG_TYPES[slug.group(2)]}" if slug else None
         page_text = normalise(body)
         title = _pick(record, "title", mapping) or page_text.split("\n\n", 1)[0][:200]  # title-then-text bodies
-        meta = RecordMeta(council=council, committee=_committee(_pick(record, "committee", mapping)),
+        meta = RecordMeta(council=canonical(str(council)) if council else None, committee=_committee(_pick(record, "committee", mapping)),
                           meeting_date=field_date(_pick(record, "meeting_date", mapping)),
                           item=str(_pick(record, "item", mapping) or "") or None, title=title,
                           kind=str(_pick(record, "kind", mapping) or "") or infer_kind(page_text))

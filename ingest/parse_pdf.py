@@ -31,7 +31,7 @@ def parse_pdf(data: bytes) -> Parsed:
                 opened = 0
             if not opened:
                 raise ParseError("PDF is encrypted (password protected)")
-        raw_pages = drop_running_headers([page.extract_text() or "" for page in reader.pages])
+        raw_pages, running = drop_running_headers([page.extract_text() or "" for page in reader.pages])
         pages = tuple(Page(i, normalise(mark_paragraph_breaks(text))) for i, text in enumerate(raw_pages, start=1))
     except ParseError:
         raise
@@ -40,14 +40,15 @@ def parse_pdf(data: bytes) -> Parsed:
     warnings = ()
     if not any(p.text.strip() for p in pages):
         raise ParseError("PDF has no text layer (scanned images need OCR first)")
-    return Parsed(pages=pages, warnings=warnings)
+    return Parsed(pages=pages, warnings=warnings, running=running)
 
 
-def drop_running_headers(page_texts: list[str]) -> list[str]:
+def drop_running_headers(page_texts: list[str]) -> tuple[list[str], tuple[str, ...]]:
     """Drop lines repeated on most pages ("Inspection of Leeds local authority children's services
-    21 February to 4 March 2022 4"): furniture that would otherwise match every query about the record."""
+    21 February to 4 March 2022 4"): furniture that would otherwise match every query about the record.
+    The lines dropped are returned too, as first printed: a running header names the record's council."""
     if len(page_texts) < 3:
-        return page_texts
+        return page_texts, ()
 
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.strip().lower())
@@ -57,7 +58,13 @@ def drop_running_headers(page_texts: list[str]) -> list[str]:
         for k in {key(line) for line in text.split("\n") if len(line.strip()) > 8}:
             seen[k] = seen.get(k, 0) + 1
     repeated = {k for k, n in seen.items() if n >= max(3, len(page_texts) // 2)}
-    return ["\n".join(line for line in text.split("\n") if key(line) not in repeated) for text in page_texts]
+    running: dict[str, str] = {}
+    for text in page_texts:
+        for line in text.split("\n"):
+            if key(line) in repeated:
+                running.setdefault(key(line), " ".join(line.split()))
+    return ["\n".join(line for line in text.split("\n") if key(line) not in repeated) for text in page_texts], \
+        tuple(running.values())
 
 
 def mark_paragraph_breaks(page_text: str) -> str:

@@ -24,3 +24,4 @@ class Parsed:
     # What a structured format names itself (a JSON meeting's committee and date): it wins over what
     # is inferred from the text, and a sidecar wins over it.
     meta: RecordMeta | None = None
+    running: tuple[str, ...] = ()  # lines repeated on most pages (running headers, footers), dropped from the pages

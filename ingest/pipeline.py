@@ -108,7 +108,7 @@ def read_documents(path: Path, data: bytes, sha256: str,
     if parsed.parts:
         pieces = [(part.pages, part.meta, part.key) for part in parsed.parts]
     else:
-        inferred = infer_metadata(path.name, parsed.pages, parsed.title)
+        inferred = infer_metadata(path.name, parsed.pages, parsed.title, parsed.running)
         pieces = [(parsed.pages, parsed.meta.merged_over(inferred) if parsed.meta else inferred, None)]
     docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
             for pages, meta, part in pieces]

@@ -11,7 +11,7 @@ from ingest.records import Document
 
 def _document(path):
     parsed = parse_bytes(path.name, path.read_bytes())
-    meta = infer_metadata(path.name, parsed.pages, parsed.title)
+    meta = infer_metadata("record" + path.suffix, parsed.pages, parsed.title, parsed.running)  # no date from the name
     return Document("doc0123456789abc", str(path), "sha", parsed.pages, meta)
 
 
@@ -59,17 +59,40 @@ def test_a_short_whole_section_is_not_merged_into_the_next():
 
 @needs_shared
 @pytest.mark.parametrize("name,council,committee,date,item", [
-    ("seeds/003_07580bce24a35a37.txt", "BCP Council", "Children's Services Overview and Scrutiny Committee", "2021-01-26", "127"),
-    ("seeds/004_322659bdc6da8f4a.txt", None, "Children's Services Overview and Scrutiny Committee", "2021-06-08", "11"),
-    ("dev/ofsted/ofsted_ilacs_liverpool_2023-05-25.pdf", "Liverpool", None, "2023-03-24", None),
+    # 003 names BCP Council once, in its minutes' body: a mention, as a Kent report mentions Swale. 004 calls
+    # itself BCP throughout.
+    ("seeds/003_07580bce24a35a37.txt", None, "Children's Services Overview and Scrutiny Committee", "2021-01-26", "127"),
+    ("seeds/004_322659bdc6da8f4a.txt", "Bournemouth, Christchurch and Poole Council",
+     "Children's Services Overview and Scrutiny Committee", "2021-06-08", "11"),
+    ("dev/ofsted/ofsted_ilacs_liverpool_2023-05-25.pdf", "Liverpool City Council", None, "2023-03-24", None),
     ("dev/ofsted/ofsted_reinspection_surrey_2018-05-16.pdf", "Surrey County Council", None, "2018-03-22", None),
     ("dev/ofsted/ofsted_reinspection_manchester_2017-12-21.pdf", "Manchester City Council", None, "2017-11-02", None),
     ("dev/moderngov/lgsf_decisions_modgov_decision_detail.html", None, "Policy Committee", "2015-10-19", None),
     ("dev/parish/parish_stoke-ferry-pc_2020-09-09_minutes.md", "Stoke Ferry Parish Council", None, "2020-09-09", None),
+    ("dev/parish/parish_stoke-ferry_annual-parish-meeting_2012-05_minutes.md", "Stoke Ferry Parish Council",
+     "Annual Parish Meeting", "2011-05-16", None),
+    ("dev/us/us_cleveland_city-record_2018-01-24.txt", "Cleveland City Council", None, "2018-01-24", None),
+    # A cover sheet's signatories are people; the meeting it goes to is on its "To:" line.
+    ("dev2/records/kent_cabinet_2025-01-30_report-24-00109-strengthening-independence-18-25.pdf",
+     "Kent County Council", "Cabinet", "2025-01-30", None),
+    # Swale Borough Council is named once, in the body: not the author.
+    ("dev2/records/kent_cabinet_2025-03-04_scrutiny-call-in-family-hubs-report-to-cabinet.pdf",
+     None, "Cabinet", "2025-03-04", None),
+    ("dev2/records/kent_corporate-parenting-panel_2024-12-10_minutes.pdf", None, "Corporate Parenting Panel",
+     "2024-12-10", None),
+    ("dev2/records/us_portland_city-council_2011-01-12_minutes-and-transcript.txt", "Portland City Council", None,
+     "2011-01-12", None),
 ])
 def test_metadata_is_read_from_the_record(name, council, committee, date, item):
     meta = _document(SHARED / name).meta
     assert (meta.council, meta.committee, meta.meeting_date, meta.item) == (council, committee, date, item)
+
+
+def test_a_stated_council_is_kept_in_its_official_form():
+    from ingest.metadata import meta_from_fields
+
+    assert meta_from_fields({"council": "Surrey"})[0].council == "Surrey County Council"
+    assert meta_from_fields({"council": "Wenmere Town Council"})[0].council == "Wenmere Town Council"
 
 
 def test_sidecar_fills_what_the_text_does_not_say(make_assistant):

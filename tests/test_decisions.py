@@ -125,6 +125,21 @@ def test_filters_let_through_only_what_they_name():
         Filters(since="last Tuesday week")
 
 
+@pytest.mark.parametrize("wanted", ["Surrey", "Surrey County Council", "surrey county council"])
+@pytest.mark.parametrize("stored", ["Surrey County Council", "Surrey"])  # "Surrey": a library ingested before names were official
+def test_a_council_filter_finds_the_council_by_any_of_its_names(wanted, stored):
+    from ingest.filters import FacetColumns
+
+    facets = [{"council": stored}, {"council": "Kent County Council"}]
+    filters = Filters(councils=(wanted,))
+    assert [filters.allows(f) for f in facets] == [True, False]
+    assert list(filters.mask(FacetColumns.of(facets))) == [True, False]
+
+
+def test_a_council_filter_knows_acronyms():
+    assert Filters(councils=("BCP",)).allows({"council": "Bournemouth, Christchurch and Poole Council"})
+
+
 def test_filter_masks_agree_with_filters_passage_by_passage():
     import random
 

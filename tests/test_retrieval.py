@@ -39,6 +39,10 @@ def test_question_hints():
     assert not analyse("What did Leeds say about the council's plans?", ["Leeds"]).across_councils
     assert not analyse("How has Leeds's verdict moved across its 2018 and 2022 reports?", ["Leeds"]).across_councils
     assert not analyse("What did Manchester decide?", ["Manchester", "Manchester City Council"]).across_councils
+    # A council's other names: an acronym, and the same council stored before names were official.
+    bcp = "Bournemouth, Christchurch and Poole Council"
+    assert analyse("How is BCP improving recruitment?", [bcp, "Kent County Council"]).councils == (bcp,)
+    assert not analyse("What did BCP decide?", [bcp, "BCP Council"]).across_councils
     for asks_for_a_verdict in ("What was the verdict then?", "What overall grade did Ofsted give Rotherham?",
                                "How was Leeds rated?", "Trace Sefton's Ofsted outcome from 2022 to 2025.",
                                "How did Liverpool's services change between the 2023 and 2026 inspections?"):
