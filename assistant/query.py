@@ -84,6 +84,8 @@ class QueryHints:
     across_councils: bool = False  # asks about several councils: answer with one line each
     wants_verdict: bool = False  # an inspection's overall judgement, or its course over the years named
     kind: str | None = None  # the kind of record the question names ("inspection_report" for "Ofsted")
+    # UK councils the question names that no stored record is of: a record of unknown council may be theirs.
+    unstored: tuple[str, ...] = ()
 
 
 def council_alias(name: str) -> str:
@@ -107,7 +109,9 @@ def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
 
 
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
+    known_councils = tuple(known_councils)
     councils = named_councils(question, known_councils)
+    held = {canonical(c) for c in known_councils}
     years = tuple(sorted(named_years(question)))
     return QueryHints(
         councils=councils,
@@ -119,6 +123,7 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         wants_verdict=bool(VERDICT_QUESTION.search(question)) or bool(INSPECTION_CONTEXT.search(question)) and (
             bool(INSPECTION_VERDICT.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question)))),
         kind=next((kind for kind, words in _KIND_WORDS if words.search(question)), None),
+        unstored=tuple(c for c in councils_named_in(question) if c not in held),
     )
 
 

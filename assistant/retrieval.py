@@ -22,6 +22,7 @@ from ingest.library import Library
 from ingest.records import Hit
 from ingest.text import collapse
 
+from .councils import councils_named_in
 from .query import QueryHints, analyse, expand, load_vocabulary
 from .tuning import TUNING
 from .verdicts import VERDICT_PROBE, states_verdict
@@ -169,12 +170,18 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     says: passages from a council it names, from a year it names, the newest records first for
     "latest", substantive decisions for "what was resolved", and, for a question about an inspection's
     verdict, the passages that state one (each report's first before any report's second). Unknown
-    metadata never demotes: a passage whose council or date is unknown stays in the council and year
-    rankings, in its place; only a passage known to be of another council or year is left out."""
+    metadata never puts a passage below one known to be wrong: in the council ranking the passages of the
+    council named come first (by their metadata, or by their record's naming it when its council is
+    unknown), then those of unknown council; only those of another council are left out. In the year
+    ranking a passage of unknown date keeps its place."""
     rankings = []
-    if hints.councils:
-        rankings.append([h.chunk.chunk_id for h in pool if h.chunk.meta.council is None
-                         or h.chunk.meta.council in hints.councils])
+    if hints.councils or hints.unstored:
+        # Of the passages of unknown council, those of records that name a council asked about come first.
+        naming = {h.chunk.doc_id for h in pool if h.chunk.meta.council is None
+                  and set(hints.councils + hints.unstored) & set(councils_named_in(h.chunk.text))}
+        first = [h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or h.chunk.doc_id in naming]
+        rankings.append(first + [h.chunk.chunk_id for h in pool if h.chunk.meta.council is None
+                                 and h.chunk.doc_id not in naming])
     if hints.years:
         # A meeting often reports on an earlier year ("the period September to December 2023" in January
         # 2024), so a passage naming the year counts as well as one dated in it.

@@ -144,7 +144,7 @@ class Assistant:
                          follow_up=draft.query != draft.question)
         if answer.abstained:  # say why, and what to do next; under filters, ask once more without them
             unfiltered = self.extractive_answer(question, history=history, k=k, mode=mode) if filters.active else None
-            why = explain(draft.query, asked=councils_asked(draft.query), held=self.library.councils(),
+            why = explain(draft.query, asked=councils_asked(draft.query), held=self.councils_held(draft.hits),
                           filters=filters, closest=answer.citations, unfiltered=unfiltered)
             answer = replace(answer, text=why.text, abstention_reason=why.reason)
         return replace(answer, standalone_question=draft.query if draft.query != draft.question else None,
@@ -177,6 +177,12 @@ class Assistant:
                                  -1.0)
         return Draft(question, query, hits, candidates, relevance, hints, signals)
 
+    def councils_held(self, hits: list[Hit]) -> set[str]:
+        """The councils the store holds records of: those its records are of, and those that passages found
+        of records whose council is unknown name (a ModernGov page of Rutland's need not say so on top)."""
+        unknown = " ".join(h.chunk.text for h in hits if h.chunk.meta.council is None)
+        return self.library.councils() | set(councils_named_in(unknown) if unknown else ())
+
     def signals(self, query: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray,
                 similarity: np.ndarray, hints: QueryHints,
                 retriever: Retriever, filters: Filters = NO_FILTERS) -> abstain.Signals:
@@ -184,7 +190,7 @@ class Assistant:
         best = np.sort(relevance)[::-1] if len(relevance) else np.zeros(1)
         names = [*hints.councils, *(n for h in hits for n in (h.chunk.meta.council, h.chunk.meta.committee) if n)]
         asked = councils_asked(query)
-        held = {council_alias(c) for c in self.library.councils()}
+        held = {council_alias(c) for c in self.councils_held(hits)}
         not_held = [c for c in asked if council_alias(c) not in held]
         dense, lexical = retriever.rankings(query, 10, filters)
         key = key_terms(query)

@@ -219,7 +219,7 @@ def test_last_and_latest_ask_for_the_newest_record_of_the_kind_named():
     assert analyse("What are the minutes of the most recent meeting?").kind == "minutes"
 
 
-def test_unknown_metadata_never_demotes_a_passage():
+def test_unknown_metadata_never_ranks_a_passage_below_another_councils():
     from assistant.query import QueryHints
     from assistant.retrieval import hint_rankings
 
@@ -227,7 +227,7 @@ def test_unknown_metadata_never_demotes_a_passage():
             _hit("other", "Care leavers elsewhere.", council="Westshire County Council"),
             _hit("named", "Care leavers in Northshire.", council="Northshire County Council")]
     (councils,) = hint_rankings(QueryHints(councils=("Northshire County Council",)), pool)
-    assert councils == ["unknown", "named"]  # in the pool's order; only another council's passage is left out
+    assert councils == ["named", "unknown"]  # its own council's first, then unknown; only another council's is left out
 
 
 def test_the_newest_record_of_the_kind_asked_leads_with_its_best_passage():
