@@ -22,18 +22,17 @@ from .query import named_years
 
 @dataclass(frozen=True)
 class Signals:
-    """What the model reads. Each is a number; larger means more of that quality."""
+    """What the model reads. Each is a number; larger means more of that quality. Candidates left out
+    because they did not help out of fold (benchmarks/fit_abstention.py, 2026-12-03): the best sentence's
+    plain cosine, the mean of the best three, unweighted coverage, whether a sentence has the form asked
+    for, and how far the dense and BM25 top tens agree."""
 
     best_relevance: float  # the best sentence's relevance (compose.sentence_relevance)
-    best_similarity: float  # the best sentence's cosine to the question alone
-    top3_relevance: float  # the mean of the three best sentences: one lucky sentence is weaker evidence
-    passage_coverage: float  # the largest share of the question's content words that one passage holds
-    rare_coverage: float  # the same, each word weighed by its rarity in the store (IDF): the telling words
-    form_found: float  # 1 when a quotable sentence has the form asked for (a number for "how many"), or none is asked
+    rare_coverage: float  # the largest share of the question's content words one passage holds, each word
+    # weighed by its rarity in the store (IDF): the telling words
     names_missing: float  # the share of the names, bodies and years asked about that no passage mentions
     council_not_held: float  # 1 when the question names councils the store holds no record of
     year_not_held: float  # 1 when it names years that no passage found is dated in or mentions
-    agreement: float  # the share of the dense model's top 10 that BM25's top 10 also holds
 
     def vector(self) -> list[float]:
         return list(astuple(self))
@@ -110,8 +109,3 @@ def year_not_held(question: str, hits: list[Hit], councils: tuple[str, ...]) -> 
         if dated or mention.search(hit.chunk.text):
             return 0.0
     return 1.0
-
-
-def agreement(dense: list[str], lexical: list[str]) -> float:
-    top = dense[:10]
-    return len(set(top) & set(lexical[:10])) / len(top) if top else 0.0

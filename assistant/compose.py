@@ -109,11 +109,6 @@ def _forms_asked(question: str) -> list[re.Pattern]:
             if asks.search(question)]
 
 
-def asks_for_form(question: str) -> bool:
-    """Whether the question asks for a number, a date or a name."""
-    return bool(_forms_asked(question))
-
-
 def answer_forms(question: str, candidates: list[Candidate]) -> np.ndarray:
     """1 for each sentence that has the form of what the question asks for (a number for "how many",
     a date for "when", a name for "who"), else 0; all 0 when the question asks for none of these."""

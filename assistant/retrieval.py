@@ -44,7 +44,6 @@ class Retriever:
     vocabulary: tuple[tuple[str, ...], ...] = field(default_factory=load_vocabulary)
     reranker: CrossEncoderReranker | None = None  # CLERK_RERANKER: reorders the top of "full" results
     rerank_depth: int = 20
-    _vectors: dict = field(default_factory=dict, repr=False)  # the query's vector, encoded once per retriever
 
     def search(self, query: str, k: int, mode: str = "full", depth: int = 50,
                filters: Filters = NO_FILTERS) -> list[Hit]:
@@ -85,21 +84,6 @@ class Retriever:
             return fused[:k]
         return self._hits_for(_fuse(rankings, k))
 
-    def rankings(self, query: str, depth: int, filters: Filters = NO_FILTERS) -> tuple[list[str], list[str]]:
-        """The dense model's and BM25's own best `depth` ids for the plain query, for judging how far
-        they agree."""
-        index = self.library.lexical()
-        allowed = index.allowed(filters) if filters.active else None
-        if not index.ids or (allowed is not None and not allowed.any()):
-            return [], []
-        return ([cid for cid, _ in self._dense(query, depth, allowed)],
-                [cid for cid, _ in self._lexical(query, depth, allowed)])
-
-    def _encode(self, query: str) -> np.ndarray:
-        if query not in self._vectors:
-            self._vectors[query] = self.embedder.encode([query])[0]
-        return self._vectors[query]
-
     def _dense(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         """Ids of the nearest passages, best first, with their cosine similarity; texts are fetched
         later, for the few that are kept. With a filter (`allowed`, a mask over the lexical index):
@@ -107,7 +91,7 @@ class Retriever:
         over-fetching from the HNSW index in proportion to how few pass. Chroma's own `where` filter
         was 2.6-25 times slower than an unfiltered query here."""
         store = self.library.store
-        vector = self._encode(query)
+        vector = self.embedder.encode([query])[0]
         if allowed is None:
             return store.nearest(vector, depth)
         index = self.library.lexical()

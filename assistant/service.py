@@ -18,13 +18,11 @@ from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 
 from . import abstain
-from .councils import councils_named_in
 from .abstention_reason import explain
 from .answers import Answer, DecisionEntry
 from .compose import (
     Candidate,
     answer_forms,
-    asks_for_form,
     candidate_sentences,
     compose,
     key_terms,
@@ -32,6 +30,7 @@ from .compose import (
     sentence_relevance,
     unasked_labels,
 )
+from .councils import councils_named_in
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
@@ -157,8 +156,7 @@ class Assistant:
         question = check_question(question, self.settings.max_question_chars)
         query = standalone_query(question, history)
         self.library.reload_manifest()
-        retriever = self.retriever
-        hits = retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
+        hits = self.retriever.search(query, k or self.settings.k, mode=mode, filters=filters)
         candidates = candidate_sentences(hits)
         councils = self.library.councils()
         similarity = self._similarity(_without_names(query, councils), [c.text for c in candidates])
@@ -169,8 +167,7 @@ class Assistant:
         # Whether the records answer is judged on the whole conversation; for a follow-up, the sentences
         # quoted must answer the new question too ("Which part of the service was responsible for that
         # verdict?" is not answered by the verdict again).
-        signals = self.signals(query, hits, candidates, relevance, np.where(quotable, similarity, -1.0), hints,
-                               retriever, filters)
+        signals = self.signals(query, hits, relevance, hints)
         if query != question:
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
             relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
@@ -183,29 +180,20 @@ class Assistant:
         unknown = " ".join(h.chunk.text for h in hits if h.chunk.meta.council is None)
         return self.library.councils() | set(councils_named_in(unknown) if unknown else ())
 
-    def signals(self, query: str, hits: list[Hit], candidates: list[Candidate], relevance: np.ndarray,
-                similarity: np.ndarray, hints: QueryHints,
-                retriever: Retriever, filters: Filters = NO_FILTERS) -> abstain.Signals:
+    def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, hints: QueryHints) -> abstain.Signals:
         """What the abstention model reads about how well the passages found answer `query`."""
-        best = np.sort(relevance)[::-1] if len(relevance) else np.zeros(1)
         names = [*hints.councils, *(n for h in hits for n in (h.chunk.meta.council, h.chunk.meta.committee) if n)]
         asked = councils_asked(query)
         held = {council_alias(c) for c in self.councils_held(hits)}
         not_held = [c for c in asked if council_alias(c) not in held]
-        dense, lexical = retriever.rankings(query, 10, filters)
         key = key_terms(query)
         terms = abstain.content_terms(query, names)
-        forms = answer_forms(query, candidates)
         return abstain.Signals(
-            best_relevance=float(best[0]), best_similarity=float(similarity.max()) if len(similarity) else 0.0,
-            top3_relevance=float(np.mean(best[:3])),
-            passage_coverage=abstain.passage_coverage(terms, hits),
+            best_relevance=float(relevance.max()) if len(relevance) else 0.0,
             rare_coverage=abstain.passage_coverage(terms, hits[:5], self.library.lexical().idf(sorted(terms))),
-            form_found=float(not asks_for_form(query) or bool((forms * (relevance >= 0)).any())),
             names_missing=len(missing_terms(query, hits)) / len(key) if key else 0.0,
             council_not_held=1.0 if asked and len(not_held) == len(asked) else 0.0,
-            year_not_held=abstain.year_not_held(query, hits, hints.councils),
-            agreement=abstain.agreement(dense, lexical))
+            year_not_held=abstain.year_not_held(query, hits, hints.councils))
 
     def decisions(self, topic: str | None = None, *, filters: Filters = NO_FILTERS,
                   limit: int = 50) -> list[DecisionEntry]:

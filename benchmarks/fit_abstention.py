@@ -1,7 +1,7 @@
 """Fit the abstention model (assistant/abstain.py) on labelled questions, judge it out of fold, and write
 assistant/data/abstention.json.
 
-    .venv/bin/python benchmarks/fit_abstention.py [--work DIR] [--write] [--target-answered 0.92]
+    .venv/bin/python benchmarks/fit_abstention.py [--work DIR] [--write] [--target-answered 0.95]
 
 Labelled questions: seeds, dev and dev2 (each asked of its own store, as benchmarks/eval_sets.py builds them
 under --work), plus counterfactual unanswerables made from the answerable ones: the council named swapped
@@ -133,12 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/clerk-eval-sets"))
     parser.add_argument("--sets", default="seeds,dev,dev2")
-    parser.add_argument("--target-answered", type=float, default=0.92)
+    parser.add_argument("--target-answered", type=float, default=0.95)
     parser.add_argument("--write", action="store_true", help="write assistant/data/abstention.json")
     args = parser.parse_args(argv)
-    from ingest.embed import load_embedder
-
     from assistant.councils import councils
+    from ingest.embed import load_embedder
 
     # Councils of today (no successors), to swap in for the one a question names.
     spare_councils = [c.name for c in councils() if not c.successors]

@@ -155,11 +155,11 @@ NO_FILTERS = Filters()
 def unmatched(filters: Filters, facets: list[dict], where: str, shown: int = 5) -> str | None:
     """Why `filters` can let nothing through, when a council or committee it names is named by no
     passage in the store (`where`): a misspelt name should say so, not look like records that are silent."""
-    for field, wanted in (("council", filters.councils), ("committee", filters.committees)):
-        known = sorted({f[field] for f in facets if f.get(field)})
+    for facet, wanted in (("council", filters.councils), ("committee", filters.committees)):
+        known = sorted({f[facet] for f in facets if f.get(facet)})
         for name in wanted:
             if not any(_contains((name,), value) for value in known):
                 more = f" and {len(known) - shown} more" if len(known) > shown else ""
-                listed = f"{field}s there: {', '.join(known[:shown])}{more}" if known else f"no record there names a {field}"
-                return f'no {field} matches "{name}" in {where} ({listed})'
+                listed = f"{facet}s there: {', '.join(known[:shown])}{more}" if known else f"no record there names a {facet}"
+                return f'no {facet} matches "{name}" in {where} ({listed})'
     return None

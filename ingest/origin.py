@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
 from assistant.councils import canonical, official
 
 from .dates import find_dates
