@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long a browser test waits for the app's own signals before calling it a hang: generous, because a
+# busy 2-core machine loads the model and answers several times slower than an idle one.
+APP_TIMEOUT_MS = 300_000
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -74,7 +77,7 @@ def send_question(page, question: str) -> None:
     box.press("Enter")
 
 
-def wait_for_answer(page, turn: int, timeout_ms: float = 120_000):
+def wait_for_answer(page, turn: int, timeout_ms: float = APP_TIMEOUT_MS):
     """The answer of turn `turn` (0-based): its first [n] link, once drawn."""
     marker = page.locator(f'a[href^="#source-{turn}-"]').first
     marker.wait_for(state="visible", timeout=timeout_ms)
@@ -82,7 +85,7 @@ def wait_for_answer(page, turn: int, timeout_ms: float = 120_000):
     return marker
 
 
-def wait_for_idle(page, timeout_ms: float = 120_000) -> None:
+def wait_for_idle(page, timeout_ms: float = APP_TIMEOUT_MS) -> None:
     """Until the script run has ended, by the run state Streamlit itself sets on its root element. The
     status widget's running icon is no such signal: it is drawn only after a delay, so waiting for it
     to be hidden passed at once while the cards below an answer were still being drawn, and their
