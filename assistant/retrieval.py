@@ -209,13 +209,27 @@ def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
+_FIGURE = re.compile(r"\d[\d,.:/]*")
+
+
+def _copy_key(chunk) -> tuple[frozenset, str | None]:
+    """What a copy of a passage shares with it beyond its words: its figures and dates, and its council."""
+    return frozenset(_FIGURE.findall(chunk.text)), chunk.meta.council
+
+
 def collapse_duplicates(hits: list[Hit], threshold: float = TUNING.duplicate_overlap) -> list[Hit]:
     """The same minutes often reappear in another body's papers: keep one passage of each
-    near-duplicate group, at the best rank, citing the earliest meeting's copy."""
+    near-duplicate group, at the best rank, citing the earliest meeting's copy. A copy carries the same
+    figures and dates and is of the same council (or one unknown): two inspection reports' cover pages share
+    most of their words, and differ in just what is asked about (the dates, the inspector, the council)."""
     kept: list[tuple[Hit, set]] = []
     for hit in hits:
         shingles = _shingles(hit.chunk.text)
+        figures, council = _copy_key(hit.chunk)
         for i, (other, other_shingles) in enumerate(kept):
+            other_figures, other_council = _copy_key(other.chunk)
+            if figures != other_figures or (council and other_council and council != other_council):
+                continue
             overlap = len(shingles & other_shingles) / max(1, min(len(shingles), len(other_shingles)))
             if overlap >= threshold:
                 older = min((other, hit), key=lambda h: h.chunk.meta.meeting_date or "9999")

@@ -247,3 +247,12 @@ def test_the_newest_record_of_the_kind_asked_leads_with_its_best_passage():
             passage("elsewhere", "far", "2026-01-10", "inspection_report", council="Westshire County Council")]
     hints = QueryHints(councils=("Northshire County Council",), wants_recent=True, kind="inspection_report")
     assert newest_records_first(hints, pool) == ["new-second", "old-best"]
+
+
+def test_two_reports_cover_pages_are_not_copies_of_each_other():
+    cover = "Inspection of {c} children's services. Inspection dates: {d}. Lead inspector: {i}, His Majesty's Inspector."
+    kent = _hit("a", cover.format(c="Northshire", d="3 to 7 November 2025", i="Steve Lowe"), "2025-11-07", "Northshire CC")
+    older = _hit("b", cover.format(c="Northshire", d="9 to 13 May 2022", i="Ann Hale"), "2022-05-13", "Northshire CC")
+    other = _hit("c", cover.format(c="Northshire", d="3 to 7 November 2025", i="Steve Lowe"), "2025-11-07", "Westshire CC")
+    copy = _hit("d", cover.format(c="Northshire", d="3 to 7 November 2025", i="Steve Lowe"), "2026-01-01", "Northshire CC")
+    assert [h.chunk.chunk_id for h in collapse_duplicates([kent, older, other, copy])] == ["a", "b", "c"]
