@@ -68,6 +68,18 @@ def unasked_labels(candidates: list[Candidate], question_terms: set[str]) -> np.
     return np.asarray([v is not None and not words & set(tokenize([v])[0]) for v in values], dtype=bool)
 
 
+# "Members asked how many children were placed …": a question reported, the councillor's not the answer.
+_REPORTED_QUESTION = re.compile(r"\b(asked|queried|enquired|questioned|wondered)\s+(about\s+)?(how|what|whether|if|why|when"
+                                r"|who|which|where)\b", re.I)
+
+
+def restatements(candidates: list[Candidate], question_terms: set[str]) -> np.ndarray:
+    """Sentences that restate rather than answer: unasked cover lines (`unasked_labels`) and questions a
+    record reports being asked ("Members asked how many …"), which echo a question's words best of all."""
+    reported = np.asarray([bool(_REPORTED_QUESTION.search(c.text)) for c in candidates], dtype=bool)
+    return unasked_labels(candidates, question_terms) | reported
+
+
 LONG_SENTENCE = TUNING.long_sentence  # words: past this, a "sentence" is a resolution's clauses run together
 _CLAUSE_END = re.compile(r";\s*|(?<=\d\.\d\d)\s+(?=[A-Z][a-z])")  # "…; (ii)", "£400.42 Finance"
 

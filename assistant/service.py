@@ -27,8 +27,8 @@ from .compose import (
     compose,
     key_terms,
     missing_terms,
+    restatements,
     sentence_relevance,
-    unasked_labels,
 )
 from .councils import councils_named_in
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, load_vocabulary
@@ -254,7 +254,7 @@ class Assistant:
         return sentence_relevance(candidates, similarity, _term_overlap(terms, [c.text for c in candidates]),
                                   decisions_wanted=bool(DECISION_QUESTION.search(question)),
                                   verdict_wanted=analyse(question, councils).wants_verdict,
-                                  unasked=unasked_labels(candidates, terms), forms=answer_forms(question, candidates))
+                                  unasked=restatements(candidates, terms), forms=answer_forms(question, candidates))
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:

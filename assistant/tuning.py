@@ -37,6 +37,8 @@ class Tuning:
     # A sentence of the form the question asks for (a number for "how many", a date for "when", a name for
     # "who"). Not fitted: a fifth of the overlap weight, small beside the similarity; judged on seeds, dev, dev2.
     answer_form_bonus: float = 0.04
+    # A sentence that restates rather than answers: a cover line ("Inspection dates: …") sharing no word with
+    # the question (set on dev), or a question a record reports ("Members asked how many …"; same value).
     unasked_label_penalty: float = 0.15  # a cover line ("Inspection dates: …") that shares no word with the question
     # A sentence is quoted only at this relevance or more: 0.9 of the hand-set abstention threshold of
     # sessions 4-5 (0.48 on dev), kept when the learned model took over deciding whether to answer.

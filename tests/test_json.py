@@ -1,7 +1,6 @@
 """Structured minutes exported as JSON: every text field in the file's order, the meeting's metadata
 from its own fields, and each vote kept with its motion in one passage. Pure parsing on small
 fictional fixtures in three shapes; one ingest with a fake embedder for what the pipeline adds."""
-import threading
 import zlib
 from pathlib import Path
 
@@ -179,7 +178,7 @@ def test_ingest_reads_meetings_keeps_sidecars_and_loses_nothing_to_a_bad_file(tm
     meeting.write_bytes((FIXTURES / "legistar_event.json").read_bytes())
     (records / "meeting.meta.json").write_text('{"council": "Riverton City Council"}', encoding="utf-8")
     numbers.write_text("[1, 2, 3]", encoding="utf-8")
-    embedder = Embedder("fake-hashed-words", 16, _HashedWords(), threading.Lock())
+    embedder = Embedder("fake-hashed-words", 16, _HashedWords)
     # The store among the records: its manifest and index files are JSON, and no meetings.
     library = Library(records / "store", model_name=embedder.name, dimension=embedder.dimension)
 
