@@ -93,3 +93,14 @@ def wait_for_idle(page, timeout_ms: float = APP_TIMEOUT_MS) -> None:
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
         " === 'notRunning'", timeout=timeout_ms)
+
+
+def wait_for_scroll_to_settle(page, timeout_ms: float = APP_TIMEOUT_MS) -> None:
+    """Until Streamlit's own scroll to the newest chat message has reached the bottom. It animates frame by
+    frame and is cancelled only by a pointer or wheel event, so a jump made while it runs (a keyboard
+    press on [n]) was carried back down under it: the card's viewport ratio stayed 0 although the link
+    had set the page's #source-… (seen 1 run in 4 on a busy machine)."""
+    page.wait_for_function(
+        "() => { const c = document.querySelector('[data-testid=\"stAppScrollToBottomContainer\"]');"
+        " return !c || c.scrollTop + c.clientHeight >= c.scrollHeight - 2; }", timeout=timeout_ms)
+

@@ -4,7 +4,15 @@ import re
 import shutil
 
 import pytest
-from app_server import APP_TIMEOUT_MS, chromium, launch, send_question, serve, wait_for_answer
+from app_server import (
+    APP_TIMEOUT_MS,
+    chromium,
+    launch,
+    send_question,
+    serve,
+    wait_for_answer,
+    wait_for_scroll_to_settle,
+)
 
 from conftest import ROOT
 
@@ -55,8 +63,13 @@ def test_a_question_is_answered_with_a_marker_and_its_source_card(server, browse
     answer = page.locator(".clerk-answer").first.inner_text()
     assert collapse(supporting.inner_text()) in collapse(answer)  # the card marks the sentence the answer quotes
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    wait_for_scroll_to_settle(page)
     page.get_by_text("What did Little Ashby decide").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "browser-ask.png"))  # the question, the answer and its first cards
+    # A reader's hand on the mouse: a wheel event stops Streamlit's animated scroll to the newest message,
+    # which otherwise carried the view back down after the jump (the page's hash set, the card 150 px above).
+    page.mouse.move(640, 500)
+    page.mouse.wheel(0, -1)
     marker.focus()
     page.keyboard.press("Enter")  # keyboard reachable: the [n] link is a real link
     from playwright.sync_api import expect
