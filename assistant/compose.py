@@ -155,8 +155,13 @@ def human_date(iso: str) -> str:
 
 def _lead_in(citation: Citation) -> str:
     """"At BCP Council's Children's Services Overview and Scrutiny Committee on 8 June 2021 (item 11): "."""
-    who = " ".join(p for p in (f"{citation.council}’s" if citation.council and citation.committee else citation.council,
-                               citation.committee) if p)
+    # A meeting of the whole council ("Parish Council", "County Council") is the council itself: "At Little
+    # Ashby Parish Council", not "At Little Ashby Parish Council’s Parish Council".
+    committee = citation.committee
+    if committee and citation.council and committee.lower() in citation.council.lower():
+        committee = None
+    who = " ".join(p for p in (f"{citation.council}’s" if citation.council and committee else citation.council,
+                               committee) if p)
     if not who:
         return ""
     when = f" on {human_date(citation.meeting_date)}" if citation.meeting_date else ""

@@ -143,3 +143,15 @@ def test_a_sentence_of_the_form_asked_for_is_preferred_and_a_question_is_never_q
     assert answer_forms("How many children are educated at home?", candidates).tolist() == [1.0, 0.0]
     assert answer_forms("When did the panel meet?", candidates).tolist() == [0.0, 0.0]
     assert answer_forms("Why is home education rising?", candidates).tolist() == [0.0, 0.0]
+
+
+def test_a_meeting_of_the_whole_council_is_introduced_as_the_council():
+    from assistant.answers import Citation
+    from assistant.compose import _lead_in
+
+    def citation(council, committee):
+        return Citation(1, "s", 1, "c", "text", 1.0, council, committee, "2024-09-09", None, "minutes")
+
+    assert _lead_in(citation("Little Ashby Parish Council", "Parish Council")) == \
+        "At Little Ashby Parish Council on 9 September 2024: "
+    assert _lead_in(citation("Kent County Council", "Cabinet")) == "At Kent County Council’s Cabinet on 9 September 2024: "
