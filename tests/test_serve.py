@@ -39,7 +39,8 @@ def test_the_wheel_carries_the_app_and_clerk_serve_finds_it_outside_the_checkout
     wheel = next((tmp_path / "dist").glob("clerk-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"clerk_app/app.py", "clerk_app/pages_app/ask.py", "clerk_app/pages_app/common.py",
-            "assistant/data/vocabulary.tsv", "assistant/cli.py"} <= names
+            "assistant/data/vocabulary.tsv", "assistant/cli.py",
+            "assistant/data/uk_councils.tsv", "assistant/data/abstention.json"} <= names
     installed = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(installed)
     found = subprocess.run([sys.executable, "-c", "from assistant.cli import _app_file; print(_app_file())"],
