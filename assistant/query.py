@@ -94,11 +94,12 @@ def council_alias(name: str) -> str:
     return " ".join(words)
 
 
-def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
+def named_councils(question: str, known: Iterable[str], official: Iterable[str] | None = None) -> tuple[str, ...]:
     """The stored council names a question names: by the distinctive words of the name ("Rutland's"), or
-    by any name the UK's councils go by ("BCP" for Bournemouth, Christchurch and Poole Council)."""
+    by any name the UK's councils go by ("BCP" for Bournemouth, Christchurch and Poole Council).
+    `official`: the question's `councils_named_in`, when the caller has it already."""
     lowered = question.lower()
-    official = set(councils_named_in(question))
+    official = set(councils_named_in(question) if official is None else official)
     found = []
     for name in known:
         alias = council_alias(name)
@@ -110,7 +111,8 @@ def named_councils(question: str, known: Iterable[str]) -> tuple[str, ...]:
 
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
     known_councils = tuple(known_councils)
-    councils = named_councils(question, known_councils)
+    official = councils_named_in(question)
+    councils = named_councils(question, known_councils, official)
     held = {canonical(c) for c in known_councils}
     years = tuple(sorted(named_years(question)))
     return QueryHints(
@@ -123,7 +125,7 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         wants_verdict=bool(VERDICT_QUESTION.search(question)) or bool(INSPECTION_CONTEXT.search(question)) and (
             bool(INSPECTION_VERDICT.search(question)) or (len(years) > 1 and bool(CHANGE_QUESTION.search(question)))),
         kind=next((kind for kind, words in _KIND_WORDS if words.search(question)), None),
-        unstored=tuple(c for c in councils_named_in(question) if c not in held),
+        unstored=tuple(c for c in official if c not in held),
     )
 
 

@@ -161,8 +161,12 @@ def hint_rankings(hints: QueryHints, pool: list[Hit]) -> list[list[str]]:
     rankings = []
     if hints.councils or hints.unstored:
         # Of the passages of unknown council, those of records that name a council asked about come first.
-        naming = {h.chunk.doc_id for h in pool if h.chunk.meta.council is None
-                  and set(hints.councils + hints.unstored) & set(councils_named_in(h.chunk.text))}
+        asked = set(hints.councils + hints.unstored)
+        naming: set[str] = set()
+        for h in pool:  # one passage naming the council is enough for its record: read no more of it
+            if h.chunk.meta.council is None and h.chunk.doc_id not in naming \
+                    and asked & set(councils_named_in(h.chunk.text)):
+                naming.add(h.chunk.doc_id)
         first = [h.chunk.chunk_id for h in pool if h.chunk.meta.council in hints.councils or h.chunk.doc_id in naming]
         rankings.append(first + [h.chunk.chunk_id for h in pool if h.chunk.meta.council is None
                                  and h.chunk.doc_id not in naming])
@@ -222,22 +226,22 @@ def collapse_duplicates(hits: list[Hit], threshold: float = TUNING.duplicate_ove
     near-duplicate group, at the best rank, citing the earliest meeting's copy. A copy carries the same
     figures and dates and is of the same council (or one unknown): two inspection reports' cover pages share
     most of their words, and differ in just what is asked about (the dates, the inspector, the council)."""
-    kept: list[tuple[Hit, set]] = []
+    kept: list[tuple[Hit, set, tuple]] = []  # each kept passage with its shingles and copy key, read once
     for hit in hits:
         shingles = _shingles(hit.chunk.text)
-        figures, council = _copy_key(hit.chunk)
-        for i, (other, other_shingles) in enumerate(kept):
-            other_figures, other_council = _copy_key(other.chunk)
+        figures, council = key = _copy_key(hit.chunk)
+        for i, (other, other_shingles, (other_figures, other_council)) in enumerate(kept):
             if figures != other_figures or (council and other_council and council != other_council):
                 continue
             overlap = len(shingles & other_shingles) / max(1, min(len(shingles), len(other_shingles)))
             if overlap >= threshold:
                 older = min((other, hit), key=lambda h: h.chunk.meta.meeting_date or "9999")
-                kept[i] = (Hit(older.chunk, other.score), other_shingles if older is other else shingles)
+                kept[i] = (Hit(older.chunk, other.score), *((other_shingles, kept[i][2]) if older is other
+                                                              else (shingles, key)))
                 break
         else:
-            kept.append((hit, shingles))
-    return [hit for hit, _ in kept]
+            kept.append((hit, shingles, key))
+    return [hit for hit, _, _ in kept]
 
 
 def _fuse(rankings: list[list[str]], k: int) -> list[tuple[str, float]]:

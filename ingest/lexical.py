@@ -221,10 +221,10 @@ class LexicalIndex:
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Each (stemmed) term's inverse document frequency over the passages: log(1 + N / df), and that
         of a term found once for a term not found at all."""
-        n = len(self.ids)
-        if self._retriever is None or not n:
+        n, retriever = len(self.ids), self.retriever  # the property: the index may not be read yet
+        if retriever is None or not n:
             return {t: 0.0 for t in terms}
-        vocab, indptr = self._retriever.vocab_dict, self._retriever.scores["indptr"]
+        vocab, indptr = retriever.vocab_dict, retriever.scores["indptr"]
         df = {t: int(indptr[vocab[t] + 1] - indptr[vocab[t]]) if t in vocab else 0 for t in terms}
         return {t: float(np.log1p(n / max(1, d))) for t, d in df.items()}
 

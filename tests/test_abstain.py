@@ -51,3 +51,15 @@ def test_a_council_the_store_holds_nothing_of_is_not_answered_for(demo_store, em
     assert not answered.abstained
     elsewhere = assistant.ask("What did Lancashire County Council decide about the play area?")
     assert elsewhere.abstained and elsewhere.abstention_reason == "no_records_for_council"
+
+
+def test_rarity_is_read_from_an_index_loaded_from_disk_before_any_search(tmp_path):
+    from ingest.lexical import LexicalIndex, Passages, tokenize
+
+    texts = ["agency staff budget", "budget for the year", "the budget was set", "budget report"]
+    passages = Passages([f"c{i}" for i in range(4)], [f"d{i}" for i in range(4)], texts, [i for i in range(4)], [{}] * 4)
+    LexicalIndex.build(passages, 1, {}).save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")  # BM25 itself is read lazily, at the first need
+    agency, budget = tokenize(["agency budget"])[0]
+    idf = loaded.idf([agency, budget, "unheard"])
+    assert idf[agency] > idf[budget] > 0 and idf["unheard"] == idf[agency]  # agency in 1 of 4, budget in all
