@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 from ingest.filters import Filters
 
 from .answers import Answer, Citation
-from .query import council_alias, named_councils, named_years
+from .query import council_alias, is_held, named_councils, named_years
 
 # The controlled values of Answer.abstention_reason.
 EMPTY_STORE = "empty_store"
@@ -37,7 +37,7 @@ def explain(question: str, *, asked: Sequence[str], held: Iterable[str], filters
     if not closest and not (unfiltered and unfiltered.citations):
         return Explanation(EMPTY_STORE, f"{NOT_ANSWERED}: nothing has been ingested yet. Add records {ADD_RECORDS}.")
     held_aliases = {council_alias(c) for c in held}
-    missing = list(dict.fromkeys(c for c in asked if council_alias(c) not in held_aliases))
+    missing = list(dict.fromkeys(c for c in asked if not is_held(c, held_aliases)))
     if missing:
         return Explanation(NO_RECORDS_FOR_COUNCIL, _no_records(missing, held))
     councils, years = named_councils(question, held), named_years(question)

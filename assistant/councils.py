@@ -150,3 +150,18 @@ def councils_named_in(text: str) -> tuple[str, ...]:
             found.append(_official(named[0]))
         i += named[1] if named else 1
     return tuple(dict.fromkeys(found))
+
+
+_CAP = r"[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’.-]*"
+# A council of any country named with its type, as people write it in a question: "Winnipeg City Council",
+# "Stoke Ferry Parish Council", "the City of Toronto", "Town of Oakville". The name's words are capitalised.
+_TYPED_NAME = re.compile(
+    rf"\b((?:(?!(?:The|What|When|Did|Does|How|Which|Who|Why|Has|Have|Was|Were|Is|In|At|By|For)\b){_CAP}[ ]){{1,3}}"
+    rf"(?:City|County|Borough|District|Parish|Town|Community|Village|Municipal|Regional)[ ]Council)\b"
+    rf"|\b((?:City|Town|Township|Village|County|Municipality)[ ]of[ ]{_CAP}(?:[ ]{_CAP}){{0,2}})")
+
+
+def typed_councils_in(text: str) -> tuple[str, ...]:
+    """Councils a text names with their type, whether the table knows them or not, as `canonical` keeps them."""
+    found = [canonical(m.group(1) or m.group(2)) for m in _TYPED_NAME.finditer(text)]
+    return tuple(dict.fromkeys(n for n in found if n))

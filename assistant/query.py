@@ -3,6 +3,7 @@ and local-government synonyms. Pure functions over the question text."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -72,7 +73,13 @@ def earlier_questions(history) -> tuple[str, ...]:
 
 # Words in council names that do not tell one council from another.
 _GENERIC = {"council", "county", "borough", "city", "metropolitan", "district", "parish", "town", "london",
-            "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc"}
+            "of", "the", "and", "royal", "community", "mbc", "cc", "bc", "dc", "pc",
+            "regional", "municipality", "township", "village", "corporation"}  # councils abroad: "Town of Oakville"
+
+
+def _unaccented(text: str) -> str:
+    """"Dún Laoghaire" and "Dun Laoghaire" are one name: people type names without their accents."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -90,15 +97,23 @@ class QueryHints:
 
 def council_alias(name: str) -> str:
     """"London Borough of Camden" -> "camden"; "Stoke Ferry Parish Council" -> "stoke ferry"."""
-    words = [w for w in re.findall(r"[a-z0-9&'’-]+", name.lower()) if w not in _GENERIC]
+    words = [w for w in re.findall(r"[a-z0-9&'’-]+", _unaccented(name).lower()) if w not in _GENERIC]
     return " ".join(words)
+
+
+def is_held(name: str, held_aliases: Iterable[str]) -> bool:
+    """Whether a council asked about is one the store holds, by the distinctive words of their names: "Northwold
+    Parish Council" is held when "Northwold and Whittington Parish Council" is (a question shortens a name)."""
+    alias = council_alias(name)
+    words = set(alias.split())
+    return any(alias == held or (words and words <= set(held.split())) for held in held_aliases)
 
 
 def named_councils(question: str, known: Iterable[str], official: Iterable[str] | None = None) -> tuple[str, ...]:
     """The stored council names a question names: by the distinctive words of the name ("Rutland's"), or
     by any name the UK's councils go by ("BCP" for Bournemouth, Christchurch and Poole Council).
     `official`: the question's `councils_named_in`, when the caller has it already."""
-    lowered = question.lower()
+    lowered = _unaccented(question).lower()
     official = set(councils_named_in(question) if official is None else official)
     found = []
     for name in known:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -30,8 +31,8 @@ from .compose import (
     restatements,
     sentence_relevance,
 )
-from .councils import councils_named_in
-from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, load_vocabulary
+from .councils import councils_named_in, typed_councils_in
+from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 
@@ -175,17 +176,21 @@ class Assistant:
         return Draft(question, query, hits, candidates, relevance, hints, signals)
 
     def councils_held(self, hits: list[Hit]) -> set[str]:
-        """The councils the store holds records of: those its records are of, and those that passages found
-        of records whose council is unknown name (a ModernGov page of Rutland's need not say so on top)."""
-        unknown = " ".join(h.chunk.text for h in hits if h.chunk.meta.council is None)
-        return self.library.councils() | set(councils_named_in(unknown) if unknown else ())
+        """The councils the store holds records of: those its records are of, and, for each record found whose
+        council is unknown, the council it names in most of its passages (a ModernGov page of Rutland's need
+        not say so on top). Not every council such a record names: Kent's minutes mention Medway in passing."""
+        unknown = list(dict.fromkeys(h.chunk.doc_id for h in hits if h.chunk.meta.council is None))
+        passages: dict[str, list[str]] = {}
+        for chunk in self.library.store.documents(unknown) if unknown else ():
+            passages.setdefault(chunk.doc_id, []).append(chunk.text)
+        return self.library.councils() | {name for texts in passages.values() for name in most_named(texts)}
 
     def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, hints: QueryHints) -> abstain.Signals:
         """What the abstention model reads about how well the passages found answer `query`."""
         names = [*hints.councils, *(n for h in hits for n in (h.chunk.meta.council, h.chunk.meta.committee) if n)]
         asked = councils_asked(query)
         held = {council_alias(c) for c in self.councils_held(hits)}
-        not_held = [c for c in asked if council_alias(c) not in held]
+        not_held = [c for c in asked if not is_held(c, held)]
         key = key_terms(query)
         terms = abstain.content_terms(query, names)
         return abstain.Signals(
@@ -263,9 +268,19 @@ class Assistant:
         return vectors[1:] @ vectors[0]
 
 
+def most_named(texts: Iterable[str]) -> tuple[str, ...]:
+    """The UK councils named in the most of these passages (all of them, when several tie)."""
+    counts = Counter(name for text in texts for name in councils_named_in(text))
+    top = max(counts.values(), default=0)
+    return tuple(name for name, n in counts.items() if n == top)
+
+
 def councils_asked(query: str) -> tuple[str, ...]:
-    """The UK principal councils a question names, whether or not the store holds their records."""
-    return councils_named_in(query)
+    """The councils a question names, whether or not the store holds their records: UK principal councils by
+    any name they go by, and any council named with its type ("Winnipeg City Council", "Town of Oakville")."""
+    uk = councils_named_in(query)
+    aliases = {council_alias(c) for c in uk}
+    return uk + tuple(c for c in typed_councils_in(query) if council_alias(c) not in aliases)
 
 
 def _without_names(query: str, councils: set[str]) -> str:

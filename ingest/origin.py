@@ -18,8 +18,11 @@ from .records import Page
 TOP = 600  # characters of the first page that hold its title area: council, body, meeting
 _TYPES = ("County Borough", "Metropolitan Borough", "Metropolitan District", "County", "Borough", "City", "District",
           "Parish", "Town", "Community", "Village")
-_WORD = r"(?!Council\b)[A-Z][A-Za-z'’&-]+"  # a name's word; "Council" ends a name, never continues one
-_UPPER_WORD = r"(?!COUNCIL\b)[A-Z][A-Z'’&-]+"
+# A name's word; "Council" ends a name, never continues one. Accented letters count ("Dún Laoghaire-Rathdown").
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+_WORD = rf"(?!Council\b)[{_UPPER}][{_LETTER}'’&-]+"
+_UPPER_WORD = rf"(?!COUNCIL\b)[{_UPPER}][{_UPPER}'’&-]+"
 _TYPED = re.compile(rf"\b((?:{_WORD}[ ]+(?:(?:and|upon|on|in|under|with)[ ]+)?){{1,4}}(?:{'|'.join(_TYPES)})[ ]+Council)\b")
 _TYPED_UPPER = re.compile(rf"\b((?:{_UPPER_WORD}[ ]+(?:(?:AND|UPON|ON|IN|UNDER|WITH)[ ]+)?){{1,4}}"
                           rf"(?:{'|'.join(t.upper() for t in _TYPES)})[ ]+COUNCIL)\b")
@@ -33,16 +36,26 @@ _COUNCIL_OF_THE = re.compile(r"\bCouncil of the (City|County|Borough|Town) of ([
 # "Focused visit to Eastbridge County Council children's services".
 _OFSTED = re.compile(r"(?:Inspection of|visit to)\s+(?:the\s+)?(.{2,80}?)\s+(?:local\s+authority\s+)?children['’]s\s+"
                      r"services", re.I | re.S)
+# Councils abroad name themselves as places: "City of Toronto", "The Corporation of the Town of Oakville",
+# "The Regional Municipality of Durham", "HALIFAX REGIONAL MUNICIPALITY". Read in the title area only, where
+# a record names itself; a "Municipal District of …" is a body of a county council, not a council.
+_PLACE_TYPES = r"(?:Regional\s+)?(?:City|Town|Township|Village|County|District|Municipality)"
+_NOT_PLACE = (r"(?!(?:Council|Minutes|Meeting|Agenda|Committee|Regular|Special|Regional|January|February|March|April|May"
+              r"|June|July|August|September|October|November|December)\b)")
+_PLACE_NAME = rf"{_NOT_PLACE}[{_UPPER}][{_LETTER}'’.-]+(?:[ ]{_NOT_PLACE}[{_UPPER}][{_LETTER}'’.-]+){{0,2}}"
+_PLACE_OF = (re.compile(rf"(?<!Municipal )\b({_PLACE_TYPES}\s+of\s+{_PLACE_NAME})", re.I),
+             re.compile(rf"\b((?!The\b){_PLACE_NAME}\s+Regional\s+Municipality)\b", re.I))
 _ANNUAL_MEETING = re.compile(r"\b([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}) Annual (Parish|Town) Meeting\b")
 # Words that open a phrase rather than belong to the name in it, and meeting kinds that are not in a name
 # ("West Dereham Extraordinary Parish Council" is West Dereham Parish Council).
 _LEADING_NOISE = {"inspection", "minutes", "of", "the", "meeting", "a", "an", "in", "at", "for", "to", "and", "by",
-                  "draft", "extraordinary", "annual", "virtual", "agenda", "containing", "report", "council", "page",
+                  "draft", "extraordinary", "annual", "virtual", "agenda", "monthly", "ordinary", "special", "regular",
+                  "statutory", "plenary", "quarterly", "budget", "proceedings", "containing", "report", "council", "page",
                   "official", "publication", "subject", "from", "record", "this", "that", "our", "each", "every",
                   "any", "both", "other", "january", "february", "march", "april",
                   "may", "june", "july", "august", "september", "october", "november", "december"}
 _TYPE_WORDS = {t.lower() for t in " ".join(_TYPES).split()}
-_MEETING_KINDS = re.compile(r"\b(?:extraordinary|annual|ordinary|special|virtual|draft)\s+(?=(?:\w+\s+)?council\b)", re.I)
+_MEETING_KINDS = re.compile(r"\b(?:extraordinary|annual|ordinary|special|virtual|draft|monthly|regular|statutory|plenary)\s+(?=(?:\w+\s+)?council\b)", re.I)
 # A person just before a council's name: "Cllr Martin Storey, Norfolk County Council", "Cllr Fenwick (Eastbridge …".
 _PERSON_BEFORE = re.compile(r"(?:\b(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]*"
                             r"|\b[A-Z][a-z]+\s+[A-Z][\w'’-]+)\s*[,(]\s*$")
@@ -155,7 +168,24 @@ def record_council(pages: tuple[Page, ...], running: tuple[str, ...] = ()) -> st
         named = _councils_in(text)
         if named:
             return named[0]
+    for text in (top, headers):
+        place = _place_council(text)
+        if place:
+            return place
     return _named_throughout(pages)
+
+
+def _place_council(text: str) -> str | None:
+    """A council named as a place ("City of Toronto"): a UK council by its official name when the table
+    knows the form ("City of Westminster"), any other as printed."""
+    for match in (m for pattern in _PLACE_OF for m in pattern.finditer(text)):
+        name = _one_line(match.group(1))
+        words = name.split(" ")
+        of = [i for i, w in enumerate(words) if w.lower() == "of"]
+        named = words[of[0] + 1:] if of else words[:-2]
+        if all(w[:1].isupper() for w in named):  # a name, not "the county of residence"
+            return canonical(name)
+    return None
 
 
 def body_name(text: str) -> str | None:

@@ -109,3 +109,17 @@ def test_the_service_says_when_filters_shut_out_the_answer_and_when_a_council_ha
     answer = assistant.ask("What did Kent County Council decide about libraries?")
     assert answer.abstained and answer.abstention_reason == "no_records_for_council"
     assert answer.text.startswith("I have no records of Kent County Council. The library holds records of 3 councils")
+
+
+def test_a_council_abroad_that_the_library_lacks_is_named_and_a_shortened_name_held_is_not():
+    from assistant.service import councils_asked
+
+    question = "What did Winnipeg City Council decide about snow clearing?"
+    why = explain(question, asked=councils_asked(question), held=HELD, filters=NO_FILTERS, closest=(NORTHMOOR,),
+                  unfiltered=None)
+    assert why.reason == "no_records_for_council"
+    assert why.text.startswith("I have no records of Winnipeg City Council.")
+    question = "What did Little Ashby Council agree about the play area?"
+    why = explain(question, asked=councils_asked(question) or ("Little Ashby Council",), held=HELD,
+                  filters=NO_FILTERS, closest=(NORTHMOOR,), unfiltered=None)
+    assert why.reason == "not_in_records"

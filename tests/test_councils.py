@@ -2,7 +2,8 @@ from collections import Counter
 
 import pytest
 
-from assistant.councils import canonical, councils, councils_named_in, official
+from assistant.councils import canonical, councils, councils_named_in, official, typed_councils_in
+from assistant.query import council_alias, is_held
 
 
 def test_the_table_holds_every_principal_council_once():
@@ -84,3 +85,23 @@ def test_a_question_names_councils(question, named):
 ])
 def test_words_and_other_places_are_not_councils(question):
     assert councils_named_in(question) == ()
+
+
+@pytest.mark.parametrize("question,named", [
+    ("What did Winnipeg City Council decide about snow clearing?", ("Winnipeg City Council",)),
+    ("Did the City of Toronto approve the budget?", ("City of Toronto",)),
+    ("How did Cork County Council vote?", ("Cork County Council",)),
+    ("What did Kent County Council decide?", ("Kent County Council",)),  # the table's name for it
+    ("What did the County Council decide?", ()),  # a type alone names no council
+    ("When did Ofsted inspect Kent?", ()),  # a bare place is the table's business, not a typed name
+])
+def test_a_question_names_councils_of_any_country_by_their_type(question, named):
+    assert typed_councils_in(question) == named
+
+
+def test_a_council_asked_about_is_held_under_a_longer_name_but_not_a_different_one():
+    held = {council_alias(c) for c in ("Northwold and Whittington Parish Council", "City of Toronto")}
+    assert is_held("Northwold Parish Council", held)
+    assert is_held("Toronto City Council", held)
+    assert not is_held("Winnipeg City Council", held)
+    assert not is_held("Whittington Town Council", {council_alias("Kent County Council")})

@@ -19,9 +19,28 @@ def _pages(*texts):
     ("The City Record Official Publication of the Council of the City of Cleveland", "Cleveland City Council"),
     ("A REGULAR MEETING OF THE COUNCIL OF THE CITY OF PORTLAND, OREGON WAS HELD", "Portland City Council"),
     ("Northmoor Borough Council\n\nCabinet", "Northmoor Borough Council"),  # not a UK council we know: as named
+    # Councils abroad, as their records name themselves (#14: Irish and Canadian minutes).
+    ("MINUTES OF THE MONTHLY MEETING OF DUBLIN CITY COUNCIL HELD IN THE COUNCIL CHAMBER, CITY HALL",
+     "Dublin City Council"),
+    ("Minutes of the County Council Meeting of Dún Laoghaire-Rathdown County Council held on 13 February 2023",
+     "Dún Laoghaire-Rathdown County Council"),
+    ("City Council\nMeeting No. 5\nMeeting Date Wednesday, February 8, 2023\n\nCity of Toronto\nCity Council Minutes",
+     "City of Toronto"),
+    ("The Corporation of the Town of Oakville\nCOUNCIL MEETING MINUTES\nMonday, March 20, 2023", "Town of Oakville"),
+    ("The Regional Municipality of Durham\nMinutes\nRegional Council", "Regional Municipality of Durham"),
+    ("HALIFAX REGIONAL MUNICIPALITY\nHALIFAX REGIONAL COUNCIL\nMINUTES", "Halifax Regional Municipality"),
+    ("REGULAR COUNCIL MEETING MINUTES CITY OF VANCOUVER MARCH 7, 2023", "City of Vancouver"),
 ])
 def test_the_council_is_the_one_the_title_area_names(text, council):
     assert record_council(_pages(text)) == council
+
+
+@pytest.mark.parametrize("text", [
+    "Placement report\nChildren placed in the county of residence\n7 March 2023",  # a phrase, not a name
+    "Municipal District of Kanturk Mallow\nMinutes of meeting held 7 March 2023",  # a body of a county council
+])
+def test_a_place_phrase_that_is_no_council_s_name_gives_none(text):
+    assert record_council(_pages(text)) is None
 
 
 def test_a_councillor_s_council_is_not_the_record_s():
