@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU torch first: without it pip resolves sentence-transformers to a multi-GB CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
+	# The script takes a wheel on this machine, else PyTorch's CPU index, else the default index.
+	sh scripts/install-torch.sh $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
