@@ -262,7 +262,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     assistant = _open(args)
     docs = assistant.library.manifest.documents.values()
-    facets = assistant.library.lexical().facets
+    facets = assistant.library.current_lexical().facets  # one facet row per stored passage
     decisions = [f for f in facets if f["decision"]]
     unknown = "(unknown)"
     year = lambda date: str(date)[:4] if date else unknown  # noqa: E731  (dates are "2024-03-04" or 20240304)
@@ -272,7 +272,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for name, rows in (("chunks", facets), ("decisions", decisions)):
         by[name] = {field: Counter(f[field] or unknown for f in rows) for field in ("council", "committee")}
         by[name]["year"] = Counter(year(f["date"]) for f in rows)
-    totals = {"documents": len(docs), "chunks": assistant.library.store.count(), "decisions": len(decisions)}
+    totals = {"documents": len(docs), "chunks": len(facets), "decisions": len(decisions)}
     if args.json:
         print(json.dumps({"store": _where(assistant.settings), "model": assistant.embedder.name, **totals,
                           "by": {name: {field: dict(sorted(c.items())) for field, c in fields.items()}

@@ -217,7 +217,14 @@ def _heading_ends(text: str) -> list[int]:
     return [e for s, e in paragraph_spans(text) if is_heading(text[s:e])]
 
 
-def chunk_document(doc: Document, *, max_words: int = 150, skip_empty: bool = True) -> list[Chunk]:
+# Passage size in words. The model reads at most 256 tokens: 165 words of council prose and the context line
+# before them (council | committee | month | heading, about 15 words) fit. Measured at 150, 165 and 180 on seeds,
+# dev, dev2 and dev2 inside the combined store (docs/evaluation.md): both larger sizes ranked better by MRR@10 on
+# every set (more of an item's words in each passage); 180 lost a seeds question to a diluted embedding.
+PASSAGE_WORDS = 165
+
+
+def chunk_document(doc: Document, *, max_words: int = PASSAGE_WORDS, skip_empty: bool = True) -> list[Chunk]:
     """Passages of at most `max_words`. Heading-only and word-less passages are skipped, unless
     that would leave a record with nothing at all (a list page of titles): then they are kept."""
     chunks: list[Chunk] = []

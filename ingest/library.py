@@ -33,12 +33,32 @@ class Library:
     def __init__(self, root: Path, *, model_name: str, dimension: int, chroma_url: str | None = None):
         self.root = Path(root)
         self.chroma_url = chroma_url
-        self.store = Store(self.root / "chroma", model_name=model_name, dimension=dimension, url=chroma_url)
+        self._store_args = (self.root / "chroma", model_name, dimension, chroma_url)
+        self._store: Store | None = None
         if chroma_url:
             self.manifest = Manifest.open_shared(self.store.shared_manifest())
         else:
             self.manifest = Manifest.load(self.root / "manifest.json")
         self._lexical: LexicalIndex | None = None
+
+    @property
+    def store(self) -> Store:
+        """Chroma, opened at first use: importing it alone takes 1-3 s, and `clerk stats` needs none of it."""
+        with _lexical_lock:
+            if self._store is None:
+                path, model_name, dimension, url = self._store_args
+                self._store = Store(path, model_name=model_name, dimension=dimension, url=url)
+            return self._store
+
+    def current_lexical(self) -> LexicalIndex:
+        """The BM25 index as saved, without opening Chroma, when it reflects the manifest's revision (what
+        an ingest leaves); otherwise brought up to date as `lexical` does."""
+        with _lexical_lock:
+            if self._lexical is None and not self.chroma_url:
+                loaded = LexicalIndex.load(self.lexical_dir)
+                if loaded is not None and loaded.revision == self.manifest.revision:
+                    return loaded
+            return self.lexical()
 
     @property
     def lexical_dir(self) -> Path:

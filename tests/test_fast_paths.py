@@ -53,3 +53,19 @@ def test_fast_commands_do_not_import_the_model(fake_store):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "loading the embedding model" not in done.stderr
+
+
+_NO_CHROMA = """
+import sys
+from assistant.cli import main
+assert main(["stats", "--store", STORE]) == 0
+assert "chromadb" not in sys.modules, "stats opened Chroma"
+"""
+
+
+def test_stats_reads_the_manifest_and_the_saved_index_without_opening_chroma(fake_store):
+    """Importing chromadb alone takes 1-3 s on two busy cores: stats must answer without it."""
+    done = subprocess.run([sys.executable, "-c", _NO_CHROMA.replace("STORE", repr(str(fake_store)))], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "documents:" in done.stdout and "chunks:" in done.stdout
