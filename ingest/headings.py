@@ -22,7 +22,9 @@ def is_heading(paragraph: str) -> bool:
     if _GRADED_SECTION.search(text) or (text.endswith("?") and len(words) <= 6):
         return True  # "… children in care: good", "What needs to improve?"
     letters = [c for c in text if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 20:
+    if not letters:
+        return False  # "5)" alone on a line numbers the paragraph after it: the item's heading stays in force
+    if sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) <= 20:
         return True
     if text.endswith((".", ";", ",", "?", "!")) and not NUMBERED_HEADING.match(text):
         return False
