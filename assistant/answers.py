@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ingest.filters import Filters
 from ingest.records import Hit
 
 
@@ -93,3 +94,9 @@ class DecisionEntry:
         """A citation as in `ask --json`, plus what the decision did."""
         return {**asdict(self.citation), "effect": self.effect, "parts": list(self.parts),
                 "actions": list(self.actions), "votes": self.votes}
+
+
+def decisions_json(topic: str | None, filters: Filters, entries: list[DecisionEntry]) -> dict:
+    """The `clerk decisions --json` contract, which the MCP server's `decisions` tool returns too."""
+    return {"topic": topic, "filters": filters.to_json() if filters.active else None,
+            "decisions": [e.to_json() for e in entries]}

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .answers import Answer
+from .answers import Answer, decisions_json
 from .councils import canonical
 from .present import citation_sections
 from .settings import Settings
@@ -65,16 +65,21 @@ def _open(args: argparse.Namespace, settings: Settings | None = None, *, create:
 
 def _open_records(args: argparse.Namespace, filters=None):
     """The assistant over a store that holds records, with `filters` that can match some of them."""
+    assistant = _open(args)
+    _check_records(assistant, filters)
+    return assistant
+
+
+def _check_records(assistant, filters=None) -> None:
+    """A ValueError saying why, when the store holds no records or `filters` can match none of them."""
     from ingest.filters import unmatched
 
-    assistant = _open(args)
     where = _where(assistant.settings)
     if not assistant.library.manifest.documents:
         raise ValueError(f"nothing has been ingested into {where} yet; add records with: clerk ingest FOLDER")
     why = unmatched(filters, assistant.library.lexical().facets, where) if filters and filters.active else None
     if why:
         raise ValueError(why)
-    return assistant
 
 
 def _writable(path: str, flag: str):
@@ -244,8 +249,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         with _writable(args.csv, "--csv") as f:
             f.write(csv_text(rows, columns))
     if args.json:
-        print(json.dumps({"topic": args.topic, "filters": filters.to_json() if filters.active else None,
-                          "decisions": [e.to_json() for e in entries]}, ensure_ascii=False))
+        print(json.dumps(decisions_json(args.topic, filters, entries), ensure_ascii=False))
         return 0
     if not entries:
         print("No decisions found" + (f" about {args.topic!r}" if args.topic else "")
@@ -384,6 +388,17 @@ def cmd_llm_serve(args: argparse.Namespace) -> int:
         return 0
 
 
+MCP_PORT = 8765  # not 8000, where a Chroma server (--chroma-url) listens by default
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    if not args.http and (args.address or args.port):
+        raise ValueError("--address and --port are for --http; without it, the server talks over stdio")
+    from .mcp_server import serve  # imported here: the MCP SDK is needed by this command alone
+
+    return serve(args, address=args.address or "127.0.0.1", port=args.port or MCP_PORT)
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
@@ -475,6 +490,13 @@ def build_parser() -> argparse.ArgumentParser:
                    "machine only; 0.0.0.0 for every interface, with CLERK_APP_PASSWORD set)")
     p.add_argument("-p", "--port", type=int, default=8501, help="default 8501")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", parents=[common], help="serve the store to other assistants over the Model Context "
+                       "Protocol: stdio, or streamable HTTP with --http (docs/mcp.md)")
+    p.add_argument("--http", action="store_true", help="serve streamable HTTP at http://ADDRESS:PORT/mcp, not stdio")
+    p.add_argument("--address", help="with --http: the address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("-p", "--port", type=int, help=f"with --http: the port (default {MCP_PORT})")
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("llm", help="a local language model to write answers (optional)")
     llm = p.add_subparsers(dest="llm_command", required=True)

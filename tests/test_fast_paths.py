@@ -42,13 +42,15 @@ for argv in ARGVS:
     except SystemExit:
         pass
 assert "sentence_transformers" not in sys.modules and "torch" not in sys.modules, "the model was loaded"
+assert "mcp" not in sys.modules, "the MCP SDK was imported"
 """
 
 
 def test_fast_commands_do_not_import_the_model(fake_store):
     store = str(fake_store)
-    argvs = [["--version"], ["ask", "--help"], ["stats", "--store", store], ["decisions", "--store", store],
-             ["ingest", str(CORPUS), "--store", store], ["ask", "x", "--kind", "minute", "--store", store]]
+    argvs = [["--version"], ["ask", "--help"], ["mcp", "--help"], ["stats", "--store", store],
+             ["decisions", "--store", store], ["ingest", str(CORPUS), "--store", store],
+             ["ask", "x", "--kind", "minute", "--store", store]]
     done = subprocess.run([sys.executable, "-c", _NO_MODEL.replace("ARGVS", repr(argvs))], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
