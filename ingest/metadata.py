@@ -43,6 +43,8 @@ def infer_kind(head: str) -> str:
         return "inspection_report"
     if _DECISION.search(top):
         return "decision"
+    if re.search(r"\bminutes\b", first, re.I) and not re.search(r"\bminutes of (?:the )?(?:last|previous)\b", first, re.I):
+        return "minutes"  # a title that says so, before an item's name ("Housing Action Plan") can say otherwise
     if re.search(r"\b(action plan|improvement plan|plan tracker)\b", top[:300], re.I):
         return "action_plan"
     if _MINUTES.search(head):

@@ -138,3 +138,19 @@ def test_a_folder_manifest_states_what_its_records_do_not(make_assistant, tmp_pa
     (folder / manifest).write_text(content.replace("Wenmere Town", "Wenmere Parish"), encoding="utf-8")
     assert assistant.ingest([folder]).count("updated") == 2  # editing the manifest counts as a change
     assert {e.meta["council"] for e in assistant.library.manifest.documents.values()} == {"Wenmere Parish Council"}
+
+
+TORONTO_PAGE = b"""<html><head><title>City Council - Meeting 5 - Minutes - February 8, 2023</title></head>
+<body><div class="site-header"><h1>City of Toronto</h1><ul class="menu"><li>Home</li></ul></div>
+<h3>CC5.1 - Housing Action Plan</h3><p>City Council adopted the item, as amended.</p>
+<footer><p>&copy; City of Toronto 2023</p></footer></body></html>"""
+
+
+def test_an_html_page_s_banner_names_its_council_and_its_title_its_kind():
+    """The banner is dropped from the text (site chrome), but it says whose page this is; the title says
+    these are minutes, whatever an item is called (#14: HTML records and councils abroad)."""
+    parsed = parse_bytes("cc5.html", TORONTO_PAGE)
+    assert "City of Toronto" not in parsed.pages[0].text and "Home" not in parsed.pages[0].text
+    meta = infer_metadata("cc5.html", parsed.pages, parsed.title, parsed.running)
+    assert (meta.council, meta.committee, meta.meeting_date, meta.kind) == \
+        ("City of Toronto", "City Council", "2023-02-08", "minutes")
