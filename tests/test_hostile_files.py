@@ -161,3 +161,38 @@ def test_a_failed_upload_never_replaces_an_earlier_good_one(tmp_path, monkeypatc
     assert not (kept.parent / "new.md").exists()
     assert [(h.name, h.status) for h in history(kept.parent)][-2:] == [("board.md", "failed"), ("new.md", "failed")]
     assert json.loads((kept.parent / ".history.jsonl").read_text().splitlines()[-1])["message"].endswith("disk full)")
+
+
+def _jsonl(*records) -> str:
+    return "".join(json.dumps({"id": key, "text": text}) + "\n" for key, text in records)
+
+
+def test_a_jsonl_whose_lines_share_an_id_is_refused_before_its_stored_records_are_touched(
+        tmp_path, records, fake_model, capsys):
+    items = records / "items.jsonl"
+    items.write_text(_jsonl(("k1", MINUTES), ("k2", MINUTES.replace("bench", "gate")),
+                            ("k3", MINUTES.replace("bench", "bin"))), encoding="utf-8")
+    store = tmp_path / "store"
+    assert main(["ingest", str(records), "--store", str(store)]) == 0
+    before = _stored(store, [str(items.resolve())])
+    assert len(before[1]) == 3
+    items.write_text(_jsonl(("k1", MINUTES), ("k2", MINUTES.replace("bench", "gate")),
+                            ("k1", MINUTES.replace("bench", "kiosk"))), encoding="utf-8")
+    (records / "late.txt").write_text(MINUTES.replace("bench", "swing"), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["ingest", str(records), "--store", str(store)]) == 1
+
+    out, err = capsys.readouterr()
+    assert _error_lines(err) == [f'error: {items.resolve()}: duplicate id "k1" on lines 1 and 3: '
+                                 'each record needs its own id']
+    assert "Traceback" not in err and "1 added" in out
+    assert _stored(store, [str(items.resolve())]) == before
+
+
+def test_ids_that_become_one_once_made_safe_are_duplicates_too():
+    from ingest.errors import ParseError
+    from ingest.parse_jsonl import parse_jsonl
+
+    with pytest.raises(ParseError, match=r'^duplicate id "a_b" on lines 1 \("a b" there\) and 2: '):
+        parse_jsonl(_jsonl(("a b", MINUTES), ("a_b", MINUTES)).encode())
