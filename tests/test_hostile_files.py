@@ -4,13 +4,13 @@ import json
 import shutil
 
 import pytest
+from hostile import MINUTES, flate_bomb_pdf, text_pdf, unknown_filter_pdf
 
 from assistant.cli import main
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.uploads import history, ingest_uploads, uploads_folder
 from conftest import CORPUS, FakeModel
-from hostile import MINUTES, flate_bomb_pdf, text_pdf, unknown_filter_pdf
 from ingest.embed import DEFAULT_MODEL, Embedder
 
 GOOD = ["little-ashby-pc_2024-03-04_minutes.md", "northmoor_cabinet_2024-02-13_item-9_care-leavers-council-tax.html"]
