@@ -193,15 +193,9 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
 
     embedded = _store_pending(pending, library, embedder, report, progress)
 
-    if prune:
-        for source, entry in list(manifest.documents.items()):
-            # Records synced from a web site are keyed by URL: they have no file to be gone.
-            if not is_url_source(source) and not Path(source).exists():
-                library.store.delete_document(entry.doc_id)
-                del manifest.documents[source]
-                manifest.revision += 1
-                manifest.save()
-                report.outcomes.append(FileOutcome(source, "removed", entry.chunks, "file is gone"))
+    if prune:  # records synced from a web site are keyed by URL: they have no file to be gone
+        gone = [source for source in manifest.documents if not is_url_source(source) and not Path(source).exists()]
+        remove_documents(gone, library, report, "file is gone")
 
     library.lexical()  # rebuilt here when anything changed, so the first question after is fast
     report.chunks_embedded = embedded
@@ -263,18 +257,18 @@ def ingest_documents(docs: Iterable[tuple[Document, list[str]]], library: Librar
 
 
 def remove_documents(sources: Iterable[str], library: Library, report: IngestReport, reason: str) -> None:
-    """Drop records by source, passages first, then the manifest entries, saved once."""
+    """Drop records by source: intent recorded, then passages deleted, then the manifest entries, saved once."""
     manifest = library.manifest
-    removed = False
-    for source in sources:
-        entry = manifest.documents.pop(source, None)
-        if entry:
-            library.store.delete_document(entry.doc_id)
-            report.outcomes.append(FileOutcome(source, "removed", entry.chunks, reason))
-            removed = True
-    if removed:
-        manifest.revision += 1
-        manifest.save()
+    entries = {source: manifest.documents[source] for source in sources if source in manifest.documents}
+    if not entries:
+        return
+    manifest.record_intent(entries)
+    for source, entry in entries.items():
+        library.store.delete_document(entry.doc_id)
+        del manifest.documents[source]
+        report.outcomes.append(FileOutcome(source, "removed", entry.chunks, reason))
+    manifest.revision += 1
+    manifest.save()
 
 
 def _store_pending(pending, library: Library, embedder: Embedder, report: IngestReport, progress: Progress) -> int:
@@ -301,10 +295,12 @@ def _store_batch(batch, library: Library, embedder: Embedder, report: IngestRepo
     vectors = _embed(batch, embedder)
     report.embed_seconds += time.perf_counter() - t0
     manifest = library.manifest
+    manifest.record_intent(doc.source for (doc, _, _, status), doc_vectors in zip(batch, vectors)
+                           if status == "updated" and not isinstance(doc_vectors, Exception))
     for (doc, doc_chunks, warnings, status), doc_vectors in zip(batch, vectors):
         error = doc_vectors if isinstance(doc_vectors, Exception) \
             else _replace_passages(library, doc, doc_chunks, doc_vectors)
-        if error:  # its manifest entry stays, and so do the passages it names
+        if error:  # the file fails; its entry stays, CHANGING if it had one, as the write may have begun
             report.outcomes.append(FileOutcome(doc.source, "failed", message=failure_reason(error)))
             continue
         manifest.documents[doc.source] = ManifestEntry(doc.doc_id, doc.sha256, len(doc_chunks),
