@@ -1,11 +1,15 @@
 """`clerk`: ingest records, ask questions, serve the app, show what is stored, evaluate.
 
 Heavy modules (the model, Chroma) are imported inside the commands, so `clerk --help` is instant.
+Records, file names and questions are untrusted: everything this module prints goes through `print`
+below, which never lets a control character reach the terminal.
 """
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -15,6 +19,21 @@ from .answers import Answer, decisions_json
 from .councils import canonical
 from .present import citation_sections
 from .settings import Settings
+
+# C0 controls but newline and tab, DEL, C1 controls (U+009B opens an escape sequence too) and the
+# bidirectional overrides: from a record they could recolour, move, hide or reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """`text` with each control character written as its escape, "\\u001b": visible, and valid JSON too,
+    as json.dumps leaves such characters only inside strings (it escapes those below U+0020 itself)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def print(*values, **options) -> None:
+    """The built-in print, each value made `clean`: every print in this module is this one."""
+    builtins.print(*(clean(str(value)) for value in values), **options)
 
 
 class _TqdmProgress:
@@ -136,6 +155,8 @@ def _read_history(path: str | None) -> list[str]:
         raise ValueError(f"--history {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise ValueError(f"--history {path}: not UTF-8 text") from None
+    if "\0" in raw:  # a binary file given by mistake: its "questions" would be noise
+        raise ValueError(f"--history {path}: holds NUL bytes, so it is not a text file of questions")
     try:
         data = json.loads(raw)
     except ValueError:

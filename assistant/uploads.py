@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
+from ingest.errors import failure_reason
+from ingest.pipeline import FileOutcome
 from ingest.progress import Progress, no_progress
 from ingest.readers import is_supported
 
@@ -200,26 +202,43 @@ def ingest_uploads(assistant: Assistant, files: list[tuple[str, bytes]],
             else:
                 accepted[incoming.safe_name] = incoming
     with assistant.writing:
-        earlier: dict[Path, bytes | None] = {}
+        earlier: dict[Path, bytes | None] = {}  # what each name held before, to put back on failure
+        crash = "not ingested"
+        try:
+            outcomes = _store_and_ingest(assistant, folder, list(accepted.values()), earlier, progress)
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the earlier files go back and history says so
+            outcomes, crash = {}, f"not ingested: {failure_reason(exc)}"
         for incoming in accepted.values():
             path = folder / incoming.safe_name
-            earlier[path] = path.read_bytes() if path.is_file() else None
-            write_atomically(path, incoming.data)
-        report = assistant.ingest(list(earlier), progress=progress) if earlier else None
-        outcomes = {o.source: o for o in report.outcomes} if report else {}
-        for incoming, path in zip(accepted.values(), earlier):
             outcome = outcomes.get(str(path))
             status = outcome.status if outcome else "failed"
-            if status == "failed":
-                if earlier[path] is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    write_atomically(path, earlier[path])
-            results.append(UploadResult(incoming.name, status, outcome.message if outcome else "not ingested",
+            if status == "failed" and path in earlier:
+                _put_back(path, earlier[path])
+            results.append(UploadResult(incoming.name, status, outcome.message if outcome else crash,
                                         outcome.chunks if outcome else 0, "" if status == "failed" else str(path),
                                         hashlib.sha256(incoming.data).hexdigest()))
     record(folder, [HistoryEntry(now(), r.name, r.source, r.sha256, r.status, r.message) for r in results])
     return results
+
+
+def _store_and_ingest(assistant: Assistant, folder: Path, files: list[Incoming], earlier: dict[Path, bytes | None],
+                      progress: Progress) -> dict[str, FileOutcome]:
+    """Write the files under their safe names, noting in `earlier` what each name held first, and
+    ingest them: their outcomes by source."""
+    for incoming in files:
+        path = folder / incoming.safe_name
+        earlier[path] = path.read_bytes() if path.is_file() else None
+        write_atomically(path, incoming.data)
+    report = assistant.ingest(list(earlier), progress=progress) if earlier else None
+    return {o.source: o for o in report.outcomes} if report else {}
+
+
+def _put_back(path: Path, data: bytes | None) -> None:
+    """A failed upload's name as it was: the earlier good file, or nothing."""
+    if data is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_atomically(path, data)
 
 
 def delete_document(assistant: Assistant, source: str) -> bool:

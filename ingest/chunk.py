@@ -1,7 +1,7 @@
 """Cut a parsed record into passages the embedding model can read whole. Pure logic.
 
 The model reads at most 256 tokens (about 188 words of council prose) and silently drops the rest,
-so passages stay under `max_words`, cut at paragraph and then sentence boundaries.
+so passages stay under `max_words` and MAX_CHARS, cut at paragraph, then sentence, then word boundaries.
 """
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ from .records import Chunk, Document, RecordMeta
 from .text import paragraph_spans, sentences
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_NONSPACE = re.compile(r"\S+")
+# Words alone do not bound a passage: a 50 MB line with no spaces is one "word". 256 tokens are about
+# 1,000 characters of council prose, so 8 characters a word at the default 150 words: past that the
+# model reads nothing more, and a passage is as long as the model can see and a reader can take in.
+MAX_CHARS = 8 * 150
+# A decision is one passage, never cut, even past `max_words` (the longest real one seen held 884 words,
+# 5,843 characters). One longer than this is not taken for a decision, and is cut like any other text.
+MAX_DECISION_CHARS = 8 * MAX_CHARS
+
+
 @dataclass(frozen=True)
 class _Unit:
     start: int
@@ -31,21 +41,15 @@ def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
     paragraph = text[start:end]
     spans: list[tuple[int, int]] = []
     for s, e in sentences(paragraph):
-        piece = paragraph[s:e]
-        if len(piece.split()) <= max_words:
+        if len(paragraph[s:e].split()) <= max_words and e - s <= MAX_CHARS:
             spans.append((s, e))
-            continue
-        word_starts = [m.start() + s for m in re.finditer(r"\S+", piece)]
-        step = max_words - max_words // 5
-        for i in range(0, len(word_starts), step):
-            chunk_end = word_starts[i + max_words] if i + max_words < len(word_starts) else e
-            spans.append((word_starts[i], chunk_end))
-            if i + max_words >= len(word_starts):
-                break
+        else:
+            spans.extend(_cut(paragraph, s, e, max_words))
     units, i = [], 0
     while i < len(spans):
         j, words = i, 0
-        while j < len(spans) and words + len(paragraph[spans[j][0]:spans[j][1]].split()) <= max_words:
+        while j < len(spans) and words + len(paragraph[spans[j][0]:spans[j][1]].split()) <= max_words \
+                and spans[j][1] - spans[i][0] <= MAX_CHARS:
             words += len(paragraph[spans[j][0]:spans[j][1]].split())
             j += 1
         j = max(j, i + 1)
@@ -55,6 +59,24 @@ def _windows(text: str, start: int, end: int, max_words: int) -> list[_Unit]:
             break
         i = j - 1 if j - 1 > i else j  # overlap by one sentence
     return units
+
+
+def _cut(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """text[start:end] in windows of at most `max_words` words and MAX_CHARS characters, each
+    overlapping the one before by a fifth of its words. In linear time: each word is looked at
+    by at most two windows, whatever its length."""
+    words = [(a, min(a + MAX_CHARS, m.end())) for m in _NONSPACE.finditer(text, start, end)
+             for a in range(m.start(), m.end(), MAX_CHARS)]  # a "word" past MAX_CHARS is cut into slices
+    spans, i = [], 0
+    while i < len(words):
+        j = i + 1
+        while j < len(words) and j - i < max_words and words[j][1] - words[i][0] <= MAX_CHARS:
+            j += 1
+        spans.append((words[i][0], words[j - 1][1]))
+        if j == len(words):
+            break
+        i = max(i + 1, j - (j - i) // 5)
+    return spans
 
 
 # "… The Chair read the notice. 151/20 Aggressive and Abusive Behaviour The Chair …", "… true record.
@@ -99,8 +121,8 @@ def _plain_units(text: str, start: int, end: int, max_words: int, items: dict[in
     if start >= end:
         return []
     words = len(text[start:end].split())
-    units = [_Unit(start, end, words, heading=is_heading(text[start:end]))] if words <= max_words \
-        else _windows(text, start, end, max_words)
+    units = [_Unit(start, end, words, heading=is_heading(text[start:end]))] \
+        if words <= max_words and end - start <= MAX_CHARS else _windows(text, start, end, max_words)
     if start in items and units:
         units[0] = replace(units[0], item=items[start])
     return units
@@ -135,7 +157,8 @@ def _groups(text: str, max_words: int, heading: str | None,
     for unit in _units(text, max_words, decisions):
         words_so_far = sum(u.words for u in group)
         if (unit.heading and group and not all(u.heading for u in group)) or unit.window or unit.decision or unit.item \
-                or (group and (group[-1].window or group[-1].decision)) or words_so_far + unit.words > max_words:
+                or (group and (group[-1].window or group[-1].decision)) or words_so_far + unit.words > max_words \
+                or (group and unit.end - group[0].start > MAX_CHARS):
             groups.append((group, group_heading))  # a new heading starts a new passage: items never mix
             group = []
         if unit.heading or unit.item:
@@ -161,8 +184,8 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
             # merged into the next section, its words are drowned out by that section's.
             whole_section = previous[0].heading and not all(u.heading for u in previous) and group[0].heading
             if words < min_words and not any(u.window or u.decision for u in previous + group) and not opens_item \
-                    and not whole_section \
-                    and words + sum(u.words for u in group) <= max_words:
+                    and not whole_section and words + sum(u.words for u in group) <= max_words \
+                    and group[-1].end - previous[0].start <= MAX_CHARS:
                 merged[-1] = (previous + group, previous_heading or heading)
                 continue
         merged.append((group, heading))
@@ -234,7 +257,8 @@ def chunk_document(doc: Document, *, max_words: int = PASSAGE_WORDS, skip_empty:
     for page in doc.pages:
         text = page.text
         # An inspection report tells of decisions others took ("it was decided not to …"); it takes none.
-        decisions = [] if doc.meta.kind == "inspection_report" else find_decisions(text, _heading_finder(text, heading))
+        decisions = [] if doc.meta.kind == "inspection_report" else \
+            [d for d in find_decisions(text, _heading_finder(text, heading)) if len(d.text) <= MAX_DECISION_CHARS]
         groups, heading = _groups(text, max_words, heading, decisions)
         item_starts = _heading_ends(text) if decisions else []
         for group, group_heading in _merge_fragments(groups, max_words):

@@ -87,5 +87,8 @@ def field_date(value) -> str | None:
         return None
     if isinstance(value, (int, float)):
         seconds = value / 1000 if value > 10_000_000_000 else value
-        return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat() if seconds > 0 else None
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat() if seconds > 0 else None
+        except (OverflowError, OSError, ValueError):  # 1e20, Infinity: past any calendar, so no date
+            return None
     return parse_date(str(value))

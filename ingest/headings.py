@@ -14,6 +14,8 @@ def is_heading(paragraph: str) -> bool:
     """Short title-like lines: "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "Minutes:", "Agenda item".
     A "Label: value" line ("Inspection dates: 13 to 24 March 2023") is content, not a heading."""
     text = paragraph.strip()
+    if len(text) > 400:  # past 16 words of 25 letters: no heading, and a 50 MB line is not read letter by letter
+        return False
     words = text.split()
     if not words or text.startswith(BULLET) or len(words) > 16:
         return False

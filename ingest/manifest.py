@@ -1,7 +1,9 @@
 """Which files are in the store, by content hash: what makes re-ingesting idempotent.
 
 Written only after a document's chunks are stored, and all at once, so an ingest killed at any
-point leaves a manifest that never claims chunks it does not have. Beside an embedded store it is
+point leaves a manifest that never claims chunks it does not have. Before a stored document's
+passages are replaced or deleted, its entry is written as CHANGING, so a run killed in between is
+redone by the next, whatever the file holds by then. Beside an embedded store it is
 a JSON file (temp file, then rename). With a Chroma server it lives in that server (`SharedRecords`,
 implemented in ingest/store.py), because every instance sharing the server must see the same one.
 """
@@ -11,9 +13,13 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Iterable, Protocol
+
+# An entry's sha256 while its passages are being replaced or deleted: it matches no file, so the next
+# run reads the file again even if it was reverted meanwhile, rather than calling it unchanged.
+CHANGING = "changing"
 
 
 @dataclass
@@ -70,6 +76,15 @@ class Manifest:
         if self.shared.read_revision() == self.revision:
             return self
         return Manifest.open_shared(self.shared)
+
+    def record_intent(self, sources: Iterable[str]) -> None:
+        """Mark these documents CHANGING and save, before any of their passages is written or deleted."""
+        marked = {s: replace(self.documents[s], sha256=CHANGING) for s in sources
+                  if s in self.documents and self.documents[s].sha256 != CHANGING}
+        if marked:
+            self.documents.update(marked)  # new entries, not edited ones: _save_shared sends them by identity
+            self.revision += 1
+            self.save()
 
     def save(self) -> None:
         if self.shared is not None:

@@ -58,10 +58,18 @@ def _committee(value) -> str | None:
     return text.replace("-", " ").replace("_", " ").title() if re.fullmatch(r"[a-z0-9_-]+", text) else text
 
 
+def _duplicate(key: str, number: int, first: int, first_key: str) -> ParseError:
+    """Two records stored under one id: the second would overwrite the first's passages, and Chroma
+    refuses both in one write. `first_key` differs from `key` when both become one once made safe."""
+    spelt = "" if first_key == key else f' ("{first_key[:80]}" there)'
+    return ParseError(f'duplicate id "{key[:80]}" on lines {first}{spelt} and {number}: each record needs its own id')
+
+
 def parse_jsonl(data: bytes, mapping: dict[str, str] | None = None) -> Parsed:
     text, warnings = decode(data)
     mapping = mapping or {}
     parts: list[Part] = []
+    seen: dict[str, tuple[int, str]] = {}  # each part's key: the line and id it came from
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -75,6 +83,10 @@ def parse_jsonl(data: bytes, mapping: dict[str, str] | None = None) -> Parsed:
             warnings.append(f"line {number}: no text field, skipped")
             continue
         key = str(_pick(record, "key", mapping) or f"line{number}")
+        part_key = re.sub(r"[^\w.-]", "_", key)
+        if part_key in seen:  # refused whole, before any record of the file is replaced
+            raise _duplicate(key, number, *seen[part_key])
+        seen[part_key] = (number, key)
         council = _pick(record, "council", mapping)
         if not council:
             slug = _COUNCIL_SLUG.match(str(record.get("meeting_id") or key))
@@ -85,7 +97,7 @@ def parse_jsonl(data: bytes, mapping: dict[str, str] | None = None) -> Parsed:
                           meeting_date=field_date(_pick(record, "meeting_date", mapping)),
                           item=str(_pick(record, "item", mapping) or "") or None, title=title,
                           kind=str(_pick(record, "kind", mapping) or "") or infer_kind(page_text))
-        parts.append(Part(re.sub(r"[^\w.-]", "_", key), (Page(1, page_text),), meta))
+        parts.append(Part(part_key, (Page(1, page_text),), meta))
     if not parts:
         raise ParseError("no records with text" + (f" ({warnings[0]})" if warnings else ""))
     return Parsed(pages=(), warnings=tuple(warnings), parts=tuple(parts))

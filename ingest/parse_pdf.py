@@ -15,7 +15,7 @@ _PAGE_FURNITURE = re.compile(r"^\s*(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?\s*$", re.
 
 def parse_pdf(data: bytes) -> Parsed:
     import pypdf  # pypdf only here
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     if not data.strip():
         raise ParseError("file is empty")
@@ -35,12 +35,21 @@ def parse_pdf(data: bytes) -> Parsed:
         pages = tuple(Page(i, normalise(mark_paragraph_breaks(text))) for i, text in enumerate(raw_pages, start=1))
     except ParseError:
         raise
+    # pypdf's own bounds (a stream inflating past 75 MB, too many objects) and features it lacks.
+    except LimitReachedError as exc:
+        raise ParseError(f"PDF too large to read (pypdf LimitReachedError: {_brief(exc)})") from None
+    except NotImplementedError as exc:
+        raise ParseError(f"PDF uses a feature pypdf cannot read ({_brief(exc)})") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise ParseError(f"corrupt or unreadable PDF ({type(exc).__name__}: {str(exc)[:80]})") from None
+        raise ParseError(f"corrupt or unreadable PDF ({type(exc).__name__}: {_brief(exc)})") from None
     warnings = ()
     if not any(p.text.strip() for p in pages):
         raise ParseError("PDF has no text layer (scanned images need OCR first)")
     return Parsed(pages=pages, warnings=warnings, running=running)
+
+
+def _brief(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:80]
 
 
 def drop_running_headers(page_texts: list[str]) -> tuple[list[str], tuple[str, ...]]:

@@ -6,16 +6,19 @@ says so, so a run killed at any point is completed by the next run with nothing 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
+
 from .chunk import chunk_document
 from .embed import Embedder
-from .errors import ParseError
+from .errors import ParseError, failure_reason
 from .library import Library
-from .manifest import ManifestEntry
+from .manifest import Manifest, ManifestEntry
 from .metadata import FOLDER_MANIFESTS, folder_manifest, infer_metadata, meta_from_fields, meta_from_sidecar
 from .progress import Progress, no_progress
 from .readers import is_supported, parse_bytes
@@ -122,11 +125,26 @@ def _unrecognised(meta) -> bool:
     return meta.kind in (None, "other") and not (meta.council or meta.committee or meta.meeting_date)
 
 
+def _sidecar(path: Path) -> Path | None:
+    """`path`'s sidecar: NAME.meta.json, else STEM.meta.json. Only names a file system can hold (255
+    bytes) are looked for: a record with a legal 246-byte name has no room for ".meta.json"."""
+    candidates = (path.with_name(name) for name in (path.name + ".meta.json", path.stem + ".meta.json")
+                  if len(os.fsencode(name)) <= 255)
+    return next((candidate for candidate in candidates if candidate.exists()), None)
+
+
+def _sidecar_bytes(sidecar: Path) -> bytes:
+    try:
+        return sidecar.read_bytes()
+    except OSError as exc:  # a folder, or a file this user may not read: the record's failure, every run
+        raise ParseError(f"cannot read sidecar {sidecar.name} ({exc.strerror})") from None
+
+
 def _stated_bytes(path: Path) -> bytes:
     """The metadata files that speak for `path`, so that editing one counts as a change to it."""
-    files = [path.parent / name for name in FOLDER_MANIFESTS] + [path.with_name(path.name + ".meta.json"),
-                                                                 path.with_suffix(".meta.json")]
-    return b"".join(b"\0" + f.read_bytes() for f in files if f.is_file())
+    manifests = [f for f in (path.parent / name for name in FOLDER_MANIFESTS) if f.is_file()]
+    sidecar = _sidecar(path)
+    return b"".join(b"\0" + f.read_bytes() for f in manifests) + (b"\0" + _sidecar_bytes(sidecar) if sidecar else b"")
 
 
 def _stated_meta(path: Path, warnings: list[str]) -> RecordMeta | None:
@@ -144,12 +162,10 @@ def _stated_meta(path: Path, warnings: list[str]) -> RecordMeta | None:
                             warnings.append(f"{manifest.name} fields not used: {', '.join(ignored)}")
             except (ValueError, TypeError, UnicodeDecodeError) as exc:
                 raise ParseError(f"bad folder manifest {manifest}: {exc}") from None
-    sidecar = path.with_name(path.name + ".meta.json")
-    if not sidecar.exists():
-        sidecar = path.with_suffix(".meta.json")
-    if sidecar.exists():
+    sidecar = _sidecar(path)
+    if sidecar:
         try:
-            meta, ignored = meta_from_sidecar(sidecar.read_bytes())
+            meta, ignored = meta_from_sidecar(_sidecar_bytes(sidecar))
         except (ValueError, TypeError) as exc:
             raise ParseError(f"bad sidecar {sidecar.name}: {exc}") from None
         stated = meta.merged_over(stated) if stated else meta
@@ -168,43 +184,46 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
     pending: list[tuple[Document, list[Chunk], list[str], str]] = []
 
     for done, path in enumerate(files, start=1):
-        source = str(path.resolve())
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.outcomes.append(FileOutcome(source, "failed", message=f"cannot read ({exc.strerror})"))
-            continue
-        sha256 = hashlib.sha256(data + _stated_bytes(path)).hexdigest()  # a changed sidecar re-reads the file
-        known = manifest.documents.get(source)
-        if known and known.sha256 == sha256:
-            report.outcomes.append(FileOutcome(source, "unchanged", known.chunks))
+        outcome, item = _read_file(path, manifest, jsonl_mapping)
+        if item:
+            pending.append(item)
         else:
-            try:
-                docs, warnings = read_documents(path, data, sha256, jsonl_mapping)
-                chunks = [chunk for doc in docs for chunk in chunk_document(doc)]
-                if not chunks:
-                    raise ParseError("no text found")
-                pending.append((docs[0], chunks, warnings, "updated" if known else "added"))
-            except ParseError as exc:
-                report.outcomes.append(FileOutcome(source, "failed", message=str(exc)))
+            report.outcomes.append(outcome)
         progress("reading", done, len(files))
 
     embedded = _store_pending(pending, library, embedder, report, progress)
 
-    if prune:
-        for source, entry in list(manifest.documents.items()):
-            # Records synced from a web site are keyed by URL: they have no file to be gone.
-            if not is_url_source(source) and not Path(source).exists():
-                library.store.delete_document(entry.doc_id)
-                del manifest.documents[source]
-                manifest.revision += 1
-                manifest.save()
-                report.outcomes.append(FileOutcome(source, "removed", entry.chunks, "file is gone"))
+    if prune:  # records synced from a web site are keyed by URL: they have no file to be gone
+        gone = [source for source in manifest.documents if not is_url_source(source) and not Path(source).exists()]
+        remove_documents(gone, library, report, "file is gone")
 
     library.lexical()  # rebuilt here when anything changed, so the first question after is fast
     report.chunks_embedded = embedded
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_file(path: Path, manifest: Manifest, jsonl_mapping: dict[str, str] | None):
+    """(outcome, None) for a file unchanged or failed, else (None, its passages ready to embed).
+    Whatever goes wrong in reading, parsing or chunking one file (a parser's error, or a library's on
+    hostile input: pypdf's LimitReachedError, an overflowing date) is that file's one-line failure."""
+    source = str(path.resolve())
+    known = manifest.documents.get(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileOutcome(source, "failed", message=f"cannot read ({exc.strerror})"), None
+    try:
+        sha256 = hashlib.sha256(data + _stated_bytes(path)).hexdigest()  # a changed sidecar re-reads the file
+        if known and known.sha256 == sha256:
+            return FileOutcome(source, "unchanged", known.chunks), None
+        docs, warnings = read_documents(path, data, sha256, jsonl_mapping)
+        chunks = [chunk for doc in docs for chunk in chunk_document(doc)]
+        if not chunks:
+            raise ParseError("no text found")
+    except Exception as exc:  # noqa: BLE001 - one file's failure, whatever its type, must not end the run
+        return FileOutcome(source, "failed", message=failure_reason(exc)), None
+    return None, (docs[0], chunks, warnings, "updated" if known else "added")
 
 
 def is_url_source(source: str) -> bool:
@@ -224,7 +243,11 @@ def ingest_documents(docs: Iterable[tuple[Document, list[str]]], library: Librar
         if known and known.sha256 == doc.sha256:
             report.outcomes.append(FileOutcome(doc.source, "unchanged", known.chunks))
             continue
-        chunks = chunk_document(doc)
+        try:
+            chunks = chunk_document(doc)
+        except Exception as exc:  # noqa: BLE001 - one record's failure must not end the sync
+            report.outcomes.append(FileOutcome(doc.source, "failed", message=failure_reason(exc)))
+            continue
         if not chunks:
             report.outcomes.append(FileOutcome(doc.source, "failed", message="no text found"))
             continue
@@ -234,18 +257,18 @@ def ingest_documents(docs: Iterable[tuple[Document, list[str]]], library: Librar
 
 
 def remove_documents(sources: Iterable[str], library: Library, report: IngestReport, reason: str) -> None:
-    """Drop records by source, passages first, then the manifest entries, saved once."""
+    """Drop records by source: intent recorded, then passages deleted, then the manifest entries, saved once."""
     manifest = library.manifest
-    removed = False
-    for source in sources:
-        entry = manifest.documents.pop(source, None)
-        if entry:
-            library.store.delete_document(entry.doc_id)
-            report.outcomes.append(FileOutcome(source, "removed", entry.chunks, reason))
-            removed = True
-    if removed:
-        manifest.revision += 1
-        manifest.save()
+    entries = {source: manifest.documents[source] for source in sources if source in manifest.documents}
+    if not entries:
+        return
+    manifest.record_intent(entries)
+    for source, entry in entries.items():
+        library.store.delete_document(entry.doc_id)
+        del manifest.documents[source]
+        report.outcomes.append(FileOutcome(source, "removed", entry.chunks, reason))
+    manifest.revision += 1
+    manifest.save()
 
 
 def _store_pending(pending, library: Library, embedder: Embedder, report: IngestReport, progress: Progress) -> int:
@@ -268,20 +291,52 @@ def _store_pending(pending, library: Library, embedder: Embedder, report: Ingest
 
 
 def _store_batch(batch, library: Library, embedder: Embedder, report: IngestReport) -> int:
-    chunks = [chunk for _, doc_chunks, _, _ in batch for chunk in doc_chunks]
     t0 = time.perf_counter()
-    vectors = embedder.encode([c.indexed_text() for c in chunks])
+    vectors = _embed(batch, embedder)
     report.embed_seconds += time.perf_counter() - t0
-    offset = 0
     manifest = library.manifest
-    for doc, doc_chunks, warnings, status in batch:
-        # Replace, never append: a changed file leaves none of its old chunks behind.
-        library.store.delete_document(doc.doc_id)
-        library.store.add(doc_chunks, vectors[offset:offset + len(doc_chunks)])
-        offset += len(doc_chunks)
+    manifest.record_intent(doc.source for (doc, _, _, status), doc_vectors in zip(batch, vectors)
+                           if status == "updated" and not isinstance(doc_vectors, Exception))
+    for (doc, doc_chunks, warnings, status), doc_vectors in zip(batch, vectors):
+        error = doc_vectors if isinstance(doc_vectors, Exception) \
+            else _replace_passages(library, doc, doc_chunks, doc_vectors)
+        if error:  # the file fails; its entry stays, CHANGING if it had one, as the write may have begun
+            report.outcomes.append(FileOutcome(doc.source, "failed", message=failure_reason(error)))
+            continue
         manifest.documents[doc.source] = ManifestEntry(doc.doc_id, doc.sha256, len(doc_chunks),
                                                        doc.meta.as_dict(), warnings)
         manifest.revision += 1
         report.outcomes.append(FileOutcome(doc.source, status, len(doc_chunks), "; ".join(warnings)))
     manifest.save()  # only now: every chunk it names is stored
-    return len(chunks)
+    return sum(len(doc_chunks) for _, doc_chunks, _, _ in batch)
+
+
+def _embed(batch, embedder: Embedder) -> list:
+    """Each document's vectors, or the exception embedding it raised. The batch is encoded at once;
+    should that fail once the model is loaded, document by document, so only the file at fault fails.
+    A model that cannot load would fail every file alike: that is the run's error, raised."""
+    texts = [[c.indexed_text() for c in doc_chunks] for _, doc_chunks, _, _ in batch]
+    try:
+        vectors = embedder.encode([text for doc_texts in texts for text in doc_texts])
+    except Exception:
+        if not embedder.loaded:
+            raise
+        return [_encode_alone(embedder, doc_texts) for doc_texts in texts]
+    ends = np.cumsum([len(doc_texts) for doc_texts in texts])
+    return [vectors[end - len(doc_texts):end] for doc_texts, end in zip(texts, ends)]
+
+
+def _encode_alone(embedder: Embedder, texts: list[str]):
+    try:
+        return embedder.encode(texts)
+    except Exception as exc:  # noqa: BLE001 - this document's failure, reported as its own
+        return exc
+
+
+def _replace_passages(library: Library, doc: Document, chunks: list[Chunk], vectors) -> Exception | None:
+    """Store a document's passages in place of its old ones; the error, if Chroma refuses them."""
+    try:
+        library.store.replace_document(doc.doc_id, chunks, vectors)
+    except Exception as exc:  # noqa: BLE001 - DuplicateIDError and the like: this document's failure
+        return exc
+    return None

@@ -91,6 +91,15 @@ class Store:
             self._col.upsert(ids=[c.chunk_id for c in batch], embeddings=vectors[i:i + _ADD_BATCH],
                              documents=[c.text for c in batch], metadatas=[_chunk_metadata(c) for c in batch])
 
+    def replace_document(self, doc_id: str, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """A document's new passages, then none of its old ones left: written before anything is
+        deleted, so a write Chroma refuses (duplicate ids) leaves what was stored as it was."""
+        old = self._col.get(where={"doc_id": doc_id}, include=[])["ids"]
+        self.add(chunks, vectors)
+        stale = sorted(set(old) - {c.chunk_id for c in chunks})
+        for i in range(0, len(stale), _ADD_BATCH):
+            self._col.delete(ids=stale[i:i + _ADD_BATCH])
+
     def delete_document(self, doc_id: str) -> None:
         self._col.delete(where={"doc_id": doc_id})
 

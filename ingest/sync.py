@@ -29,6 +29,7 @@ from pathlib import Path
 from .embed import Embedder
 from .errors import ParseError
 from .library import Library
+from .manifest import CHANGING
 from .moderngov_client import Client, ServiceDisabled, SyncError
 from .moderngov_parse import (
     AgendaItem,
@@ -321,10 +322,10 @@ def _linked_documents(client: Client, library: Library, meeting: Meeting, commit
             if not client.same_site(linked.url):
                 elsewhere += 1
                 continue
-            if linked.url in library.manifest.documents:
+            stored = library.manifest.documents.get(linked.url)
+            if stored and stored.sha256 != CHANGING:  # a CHANGING one may have lost its passages: fetched again
                 kept.append(linked.url)
-                report.ingest.outcomes.append(FileOutcome(linked.url, "unchanged",
-                                                          library.manifest.documents[linked.url].chunks))
+                report.ingest.outcomes.append(FileOutcome(linked.url, "unchanged", stored.chunks))
                 continue
             data = client.get(linked.url)
             if not data.startswith(b"%PDF-"):

@@ -181,6 +181,29 @@ def test_reports_are_downloaded_once_and_exempt_ones_never(site, make_assistant)
     assert not pruned.count("removed") and pdf in assistant.library.manifest.documents
 
 
+def test_a_report_whose_removal_was_killed_midway_is_fetched_again(site, make_assistant):
+    key = ("GetMeeting", "7010")
+    site.service[key] = site.service[key].replace(b"http://127.0.0.1:9", site.url.encode())
+    site.pages["mgConvert2PDF.aspx?ID=91001"] = (CORPUS / "eastbridge_cyp-scrutiny_2024-06-18_minutes.pdf").read_bytes()
+    assistant = make_assistant()
+    options = SyncOptions(council="Eastbridge County Council", committees=("210",), since="2024-01-01",
+                          until="2024-12-31", documents=("minutes", "reports"))
+    _sync(site, assistant, options)
+    pdf = f"{site.url}/mgConvert2PDF.aspx?ID=91001"
+    entry = assistant.library.manifest.documents[pdf]
+    # What a removal killed after deleting the passages leaves: its intent recorded, the passages gone.
+    assistant.library.manifest.record_intent([pdf])
+    assistant.library.store.delete_document(entry.doc_id)
+
+    before = len(site.log)
+    again = _sync(site, assistant, options)
+
+    assert [p for p in site.requests(before) if "mgConvert2PDF" in p] == ["/eastbridge/mgConvert2PDF.aspx?ID=91001"]
+    assert again.ingest.count("updated") == 1
+    assert assistant.library.manifest.documents[pdf] == entry
+    assert sum(c.source == pdf for c in assistant.library.store.iter_chunks()) == entry.chunks
+
+
 def test_requests_keep_to_the_default_rate_limit(site, make_assistant):
     assistant = make_assistant()
     _sync(site, assistant, rate=2.0)

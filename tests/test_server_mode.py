@@ -25,8 +25,8 @@ QUESTIONS = load_questions(SHARED / "questions.jsonl") if SHARED.is_dir() else [
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-class Interrupted(Exception):
-    pass
+class Interrupted(BaseException):
+    """A kill, which no handler sees: an Exception would be one file's failure, and the run would go on."""
 
 
 def _free_port() -> int:
