@@ -15,10 +15,15 @@ from .text import paragraph_spans, sentences
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NONSPACE = re.compile(r"\S+")
+# Passage size in words. The model reads at most 256 tokens: 165 words of council prose and the context line
+# before them (council | committee | month | heading, about 15 words) fit. Measured at 150, 165 and 180 on seeds,
+# dev, dev2 and dev2 inside the combined store (docs/evaluation.md): both larger sizes ranked better by MRR@10 on
+# every set (more of an item's words in each passage); 180 lost a seeds question to a diluted embedding.
+PASSAGE_WORDS = 165
 # Words alone do not bound a passage: a 50 MB line with no spaces is one "word". 256 tokens are about
-# 1,000 characters of council prose, so 8 characters a word at the default 150 words: past that the
-# model reads nothing more, and a passage is as long as the model can see and a reader can take in.
-MAX_CHARS = 8 * 150
+# 1,000 characters of council prose, so 8 characters a word: past that the model reads nothing more, and a
+# passage is as long as the model can see and a reader can take in.
+MAX_CHARS = 8 * PASSAGE_WORDS
 # A decision is one passage, never cut, even past `max_words` (the longest real one seen held 884 words,
 # 5,843 characters). One longer than this is not taken for a decision, and is cut like any other text.
 MAX_DECISION_CHARS = 8 * MAX_CHARS
@@ -238,13 +243,6 @@ def _lead(text: str, start: int, item_starts: list[int]) -> str | None:
 
 def _heading_ends(text: str) -> list[int]:
     return [e for s, e in paragraph_spans(text) if is_heading(text[s:e])]
-
-
-# Passage size in words. The model reads at most 256 tokens: 165 words of council prose and the context line
-# before them (council | committee | month | heading, about 15 words) fit. Measured at 150, 165 and 180 on seeds,
-# dev, dev2 and dev2 inside the combined store (docs/evaluation.md): both larger sizes ranked better by MRR@10 on
-# every set (more of an item's words in each passage); 180 lost a seeds question to a diluted embedding.
-PASSAGE_WORDS = 165
 
 
 def chunk_document(doc: Document, *, max_words: int = PASSAGE_WORDS, skip_empty: bool = True) -> list[Chunk]:
