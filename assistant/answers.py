@@ -82,14 +82,15 @@ class DecisionEntry:
     parts: tuple[str, ...]
     actions: tuple[str, ...]
     votes: str | None
+    weaker: bool = False  # found for a topic, but below its relevance cut-off (service.relevant_decisions)
 
     @classmethod
-    def from_hit(cls, n: int, hit: Hit) -> "DecisionEntry":
+    def from_hit(cls, n: int, hit: Hit, weaker: bool = False) -> "DecisionEntry":
         decision = hit.chunk.decision
         return cls(Citation.from_hit(n, hit, cited=True), decision.effect, decision.parts, decision.actions,
-                   decision.votes)
+                   decision.votes, weaker)
 
     def to_json(self) -> dict:
         """A citation as in `ask --json`, plus what the decision did."""
         return {**asdict(self.citation), "effect": self.effect, "parts": list(self.parts),
-                "actions": list(self.actions), "votes": self.votes}
+                "actions": list(self.actions), "votes": self.votes, "weaker": self.weaker}

@@ -35,6 +35,7 @@ from .councils import councils_named_in, typed_councils_in
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
+from .tuning import TUNING
 
 
 class QuestionError(ValueError):
@@ -202,29 +203,34 @@ class Assistant:
 
     def decisions(self, topic: str | None = None, *, filters: Filters = NO_FILTERS,
                   limit: int = 50) -> list[DecisionEntry]:
-        """The precedent finder: substantive decisions under `filters`, most relevant to `topic`
-        first, or newest first without one."""
+        """The precedent finder: substantive decisions under `filters`, at most `limit`. With a `topic`, the
+        relevant ones (`relevant_decisions`) most relevant first, then the weaker matches, marked `weaker`;
+        without one, newest first."""
         filters = replace(filters, decisions_only=True)
         self.library.reload_manifest()
         if topic and topic.strip():
-            hits = self._decisions_about(check_question(topic, self.settings.max_question_chars), filters, limit)
-        else:
-            index = self.library.lexical()
-            rows = np.flatnonzero(index.allowed(filters))
-            dates = index.columns().dates[rows]
-            if len(rows) > limit:  # fetch only the newest `limit` meetings' worth (ties kept), not every decision
-                rows = rows[dates >= np.partition(dates, len(dates) - limit)[len(dates) - limit]]
-            chunks = self.library.store.get([index.ids[i] for i in rows])
-            chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
-            chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
-            hits = [Hit(c, 0.0) for c in chunks[:limit]]
-        return [DecisionEntry.from_hit(n, hit) for n, hit in enumerate(hits, start=1)]
+            topic = check_question(topic, self.settings.max_question_chars)
+            hits = self._decisions_about(topic, filters, limit)
+            terms = sorted(set(tokenize([topic])[0]))
+            relevant = relevant_decisions(hits, self.library.lexical().idf(terms))
+            ranked = [(h, False) for h, r in zip(hits, relevant) if r] + [(h, True) for h, r in zip(hits, relevant)
+                                                                           if not r]
+            return [DecisionEntry.from_hit(n, h, weaker=w) for n, (h, w) in enumerate(ranked, start=1)]
+        index = self.library.lexical()
+        rows = np.flatnonzero(index.allowed(filters))
+        dates = index.columns().dates[rows]
+        if len(rows) > limit:  # fetch only the newest `limit` meetings' worth (ties kept), not every decision
+            rows = rows[dates >= np.partition(dates, len(dates) - limit)[len(dates) - limit]]
+        chunks = self.library.store.get([index.ids[i] for i in rows])
+        chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
+        chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
+        return [DecisionEntry.from_hit(n, Hit(c, 0.0)) for n, c in enumerate(chunks[:limit], start=1)]
 
     def _decisions_about(self, topic: str, filters: Filters, limit: int) -> list[Hit]:
         """Decisions ranked by their own words and by how well the discussion of their item matches:
         "That the report be noted" says nothing of care leavers; the item it closes may say a lot."""
-        direct = self.retriever.search(topic, max(3 * limit, 30), filters=filters)
-        context = self.retriever.search(topic, 30, filters=replace(filters, decisions_only=False))
+        direct = self.retriever.search(topic, max(3 * limit, ITEM_DEPTH), filters=filters)
+        context = self.retriever.search(topic, ITEM_DEPTH, filters=replace(filters, decisions_only=False))
         item_rank: dict[tuple, int] = {}
         for rank, hit in enumerate(context, start=1):
             item_rank.setdefault(hit.chunk.item_key(), rank)
@@ -266,6 +272,25 @@ class Assistant:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
+
+
+# How many passages a topic's item discussions are searched to: an item found deeper adds nothing to its decisions.
+ITEM_DEPTH = 30
+
+
+def relevant_decisions(hits: list[Hit], idf: dict[str, float]) -> list[bool]:
+    """Which decisions found for a topic are about it, not just the nearest there are: those whose own words
+    (with their lead-in and item heading) carry most of the weight of the topic's words `idf` (stemmed, with
+    their idf), and that score within a share of the best (TUNING). A fixed number would list mole hills and
+    beacons after the six decisions on care leavers; a topic of no known word has nothing relevant."""
+    weight = sum(idf.values())
+    best = max((h.score for h in hits), default=0.0)
+    if not weight or best <= 0:
+        return [False] * len(hits)
+    said = [set(words) for words in tokenize([" ".join(filter(None, (h.chunk.lead, h.chunk.heading, h.chunk.text)))
+                                              for h in hits])]
+    return [sum(w for t, w in idf.items() if t in words) / weight >= TUNING.precedent_coverage
+            and h.score >= TUNING.precedent_score_share * best for h, words in zip(hits, said)]
 
 
 def most_named(texts: Iterable[str]) -> tuple[str, ...]:
