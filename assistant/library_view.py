@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 from ingest.filters import Filters
 from ingest.manifest import ManifestEntry
 
-from .answers import DecisionEntry
+from .answers import Citation, DecisionEntry
+from .compose import human_date
 from .uploads import HistoryEntry
 
 UNKNOWN = "(unknown)"
@@ -99,6 +101,37 @@ def document_rows(documents: dict[str, ManifestEntry], history: list[HistoryEntr
             "document": entry.name, "council": "", "committee": "", "meeting date": "", "kind": "", "passages": 0,
             "status": status, "detail": detail, "uploaded": entry.time, "source": entry.source}
     return rows + sorted(others.values(), key=lambda r: r["uploaded"], reverse=True)
+
+
+def item_title(citation: Citation) -> str | None:
+    """The title of the agenda item a passage is under, when the record says it: a heading that starts with the
+    item's own number ("18. OFSTED FOCUSED VISIT: CARE LEAVERS (Agenda Item 5)"; other headings are often a
+    line inside the item, "In discussion the following points were made:"), or the title of a record that is
+    one item, less the site's and the council's names ("Issue - meetings - Care Leavers: … - Northmoor …")."""
+    for number in filter(None, (citation.minute, citation.item)):
+        found = re.match(rf"\s*(?:minute|item)?\s*{re.escape(number)}(?![\w/])[.):]?\s+(.+)", citation.heading or "",
+                         flags=re.I)
+        if found:
+            title = re.sub(r"\s*\((?:agenda\s+)?item\s+[\w.]+\)\s*$", "", found[1], flags=re.I).strip()
+            if title and not title.endswith(":"):
+                return title.capitalize() if title.isupper() else title  # "OFSTED FOCUSED VISIT" shouted
+    if citation.item and citation.title:
+        parts = [p.strip() for p in citation.title.split(" - ") if p.strip() and p.strip() != citation.council]
+        return max(parts, key=len, default=None)
+    return None
+
+
+def decision_heading(citation: Citation) -> str:
+    """"13 February 2024 · Northmoor Borough Council · Cabinet · item 9: Care Leavers: …", known parts only."""
+    # A meeting of the whole council ("Parish Council") is the council itself, not a body of it.
+    body = citation.committee if not (citation.committee and citation.council
+                                      and citation.committee.lower() in citation.council.lower()) else None
+    numbers = " · ".join(p for p in (f"minute {citation.minute}" if citation.minute else None,
+                                     f"item {citation.item}" if citation.item else None) if p)
+    title = item_title(citation)
+    item = f"{numbers}: {title}" if numbers and title else numbers or title
+    return " · ".join(p for p in (human_date(citation.meeting_date) if citation.meeting_date else None,
+                                  citation.council, body, item) if p)
 
 
 def decision_rows(entries: list[DecisionEntry]) -> list[dict]:

@@ -40,3 +40,31 @@ def test_html_answer_links_markers_to_cards_and_escapes_the_record():
     assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
     exported = conversation_markdown([("q?", answer), ("x" * 3, "Cannot ask that: too long.")])
     assert "## Q: q?" in exported and "\\<script\\>" in exported and "_Cannot ask that: too long\\._" in exported
+
+
+def test_a_topics_words_are_marked_in_escaped_text():
+    from assistant.present import marked_markdown
+
+    text = "RESOLVED: That the Care Leavers' offer [x](http://x.test) be approved.\n    (2) <b>care</b>-experienced"
+    marked = marked_markdown(text, {"care", "leaver"})
+    assert marked == ("RESOLVED: That the :orange-background[**Care**] :orange-background[**Leavers**]' offer "
+                      "\\[x\\]\\(http://x\\.test\\) be approved\\.  \n\\(2\\) \\<b\\>:orange-background[**care**]"
+                      "\\</b\\>\\-experienced")  # indentation dropped: Markdown would make it a code block
+
+
+def test_an_items_title_comes_from_its_numbered_heading_or_a_one_item_records_title():
+    from assistant.library_view import item_title
+
+    def citation(heading, minute=None, item=None, title=None):
+        return Citation(n=1, source="s", page=1, chunk_id="c", text="", score=1.0, council="Northmoor Borough Council",
+                        committee=None, meeting_date=None, item=item, kind=None, title=title, heading=heading,
+                        minute=minute)
+
+    assert item_title(citation("18. OFSTED FOCUSED VISIT: CARE LEAVERS (Agenda Item 5)", "18", "5")) == \
+        "Ofsted focused visit: care leavers"
+    assert item_title(citation("24/46 Planning", "24/46")) == "Planning"
+    assert item_title(citation("Payments for approval:", "24/46")) is None  # a line inside the item
+    assert item_title(citation("184. Other business", "18")) is None  # another item's number
+    assert item_title(citation("Minutes:", item="9", title="Issue - meetings - Care Leavers: Extension of Council "
+                               "Tax Exemption to Age 25 - Northmoor Borough Council")) == \
+        "Care Leavers: Extension of Council Tax Exemption to Age 25"
