@@ -32,24 +32,29 @@ def text_markdown(text: str) -> str:
     return "  \n".join(lines)
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word, with an apostrophe inside or at its end ("Leavers'", "council's"), as the tokenizer reads it.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]*)*")
 
 
 def marked_markdown(text: str, terms: set[str]) -> str:
     """Record text as safe Markdown with the words whose stem is one of `terms` (a topic's, by
-    ingest.lexical.tokenize) in bold on a highlight: marked by Streamlit's own directive around escaped text,
-    never by HTML. Lines keep their breaks; indentation is dropped, as Markdown would make it a code block."""
+    ingest.lexical.tokenize) in bold on a highlight, a run of them ("Care Leavers'") as one mark: Streamlit's
+    own directive around escaped text, never HTML. Lines keep their breaks; indentation is dropped, as
+    Markdown would make an indented line a code block."""
     from ingest.lexical import tokenize
 
-    words = sorted({w for w in _WORD.findall(text)})
+    words = sorted(set(_WORD.findall(text)))
     marked = {w for w, stems in zip(words, tokenize(words) if words else []) if set(stems) & terms}
+    if not marked:
+        return "  \n".join(escape_markdown(line.strip()) for line in text.split("\n"))
+    one = "|".join(map(re.escape, sorted(marked, key=len, reverse=True)))
+    run = re.compile(rf"(?<![^\W_])(?:{one})(?:[ \t]+(?:{one}))*(?![^\W_'’])")
 
     def line_markdown(line: str) -> str:
         out, end = [], 0
-        for found in _WORD.finditer(line):
-            if found[0] in marked:
-                out += [escape_markdown(line[end:found.start()]), f":orange-background[**{escape_markdown(found[0])}**]"]
-                end = found.end()
+        for found in run.finditer(line):
+            out += [escape_markdown(line[end:found.start()]), f":orange-background[**{escape_markdown(found[0])}**]"]
+            end = found.end()
         return "".join(out) + escape_markdown(line[end:])
 
     return "  \n".join(line_markdown(line.strip()) for line in text.split("\n"))

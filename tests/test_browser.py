@@ -11,6 +11,7 @@ from app_server import (
     send_question,
     serve,
     wait_for_answer,
+    wait_for_idle,
     wait_for_scroll_to_settle,
 )
 
@@ -118,4 +119,25 @@ def test_two_sessions_ask_while_a_third_uploads(server, browser, tmp_path):
     assert uploader.locator('[data-testid="stException"]').count() == 0
     assert asked_during_ingest  # else the test proved nothing about sessions running side by side
     for page in (*askers.values(), uploader):
+        page.close()
+
+
+def test_the_decisions_page_lists_the_care_leaver_decisions_on_desktop_and_phone(server, browser):
+    for name, viewport in (("desktop", {"width": 1280, "height": 1000}), ("phone", {"width": 390, "height": 844})):
+        page = browser.new_page(viewport=viewport)
+        page.set_default_timeout(APP_TIMEOUT_MS)
+        page.goto(server + "/decisions?topic=care+leavers")  # a link to the search
+        cabinet = page.get_by_text("13 February 2024 · Northmoor Borough Council · Cabinet · item 9", exact=False)
+        cabinet.wait_for()
+        wait_for_idle(page)
+        listed = page.locator('[data-testid="stMain"]').inner_text()
+        assert "decisions about “care leavers”, most relevant first" in listed
+        assert "Little Ashby" not in listed and "litter bin" not in listed and "beacon" not in listed
+        cabinet.scroll_into_view_if_needed()
+        box = cabinet.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]  # nothing off to the side
+        assert page.locator('[data-testid="stException"]').count() == 0
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.get_by_text("decisions about “care leavers”", exact=False).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"browser-decisions-{name}.png"))
         page.close()

@@ -47,7 +47,7 @@ def test_a_topics_words_are_marked_in_escaped_text():
 
     text = "RESOLVED: That the Care Leavers' offer [x](http://x.test) be approved.\n    (2) <b>care</b>-experienced"
     marked = marked_markdown(text, {"care", "leaver"})
-    assert marked == ("RESOLVED: That the :orange-background[**Care**] :orange-background[**Leavers**]' offer "
+    assert marked == ("RESOLVED: That the :orange-background[**Care Leavers'**] offer "
                       "\\[x\\]\\(http://x\\.test\\) be approved\\.  \n\\(2\\) \\<b\\>:orange-background[**care**]"
                       "\\</b\\>\\-experienced")  # indentation dropped: Markdown would make it a code block
 
