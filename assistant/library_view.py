@@ -103,6 +103,32 @@ def document_rows(documents: dict[str, ManifestEntry], history: list[HistoryEntr
     return rows + sorted(others.values(), key=lambda r: r["uploaded"], reverse=True)
 
 
+def library_summary(documents: dict[str, ManifestEntry]) -> str:
+    """"44 documents · 26 councils · 2011–2026": what the library holds, at a glance."""
+    councils = {e.meta["council"] for e in documents.values() if e.meta.get("council")}
+    years = sorted(e.meta["meeting_date"][:4] for e in documents.values() if e.meta.get("meeting_date"))
+    parts = [f"{len(documents)} document{'s' if len(documents) != 1 else ''}",
+             f"{len(councils)} council{'s' if len(councils) != 1 else ''}" if councils else None,
+             (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}") if years else None]
+    return " · ".join(p for p in parts if p)
+
+
+def example_questions(entries: list[DecisionEntry], n: int = 3) -> list[str]:
+    """Up to `n` questions the library can answer, from the titles of the items its decisions (`entries`,
+    newest first) close: the newest of each council first, so the examples show its range. A title naming a
+    meeting's minutes ("Minutes of the meeting held on 8 July") is no subject, nor is a single word
+    ("Planning")."""
+    found: list[tuple[str, str]] = []
+    for entry in entries:
+        title, council = item_title(entry.citation), entry.citation.council
+        if council and title and len(title.split()) > 1 and not re.search(r"\bminutes\b", title, flags=re.I):
+            found.append((council, f"What did {council} decide on “{title}”?"))
+    firsts: dict[str, str] = {}
+    for council, question in found:
+        firsts.setdefault(council, question)
+    return list(dict.fromkeys([*firsts.values(), *(q for _, q in found)]))[:n]
+
+
 def item_title(citation: Citation) -> str | None:
     """The title of the agenda item a passage is under, when the record says it: a heading that starts with the
     item's own number ("18. OFSTED FOCUSED VISIT: CARE LEAVERS (Agenda Item 5)"; other headings are often a

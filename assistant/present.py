@@ -18,11 +18,6 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer with its [n] markers kept readable: escaped text, markers as bold literals."""
-    return text_markdown(answer.text)
-
-
 def text_markdown(text: str) -> str:
     """Answer text (also the part of it streamed so far) as safe Markdown, markers in bold."""
     lines = []
@@ -58,20 +53,6 @@ def marked_markdown(text: str, terms: set[str]) -> str:
         return "".join(out) + escape_markdown(line[end:])
 
     return "  \n".join(line_markdown(line.strip()) for line in text.split("\n"))
-
-
-def citation_heading(citation: Citation) -> str:
-    """An expander label: Streamlit renders labels as Markdown, so the record's metadata is escaped."""
-    return f"[{citation.n}] " + escape_markdown(citation.label())
-
-
-def citation_markdown(citation: Citation) -> str:
-    """The passage with its supporting sentence in bold, all of it escaped."""
-    text = citation.text
-    if citation.supporting and citation.supporting in text:
-        before, _, after = text.partition(citation.supporting)
-        return escape_markdown(before) + "**" + escape_markdown(citation.supporting) + "**" + escape_markdown(after)
-    return escape_markdown(text)
 
 
 def citation_sections(answer: Answer) -> list[tuple[str, list[Citation]]]:
@@ -135,27 +116,6 @@ def citation_card_html(citation: Citation, turn: int) -> str:
             f'<p style="margin:0 0 0.3em 0"><strong>[{citation.n}]</strong> '
             f'<span style="font-size:0.85em">{facts}</span></p>'
             f'<blockquote style="margin:0;white-space:pre-wrap">{passage}</blockquote></section>')
-
-
-def conversation_markdown(turns: list[tuple[str, Answer | str]]) -> str:
-    """The conversation as a Markdown file: each question, its answer and the sources with their
-    supporting sentences in bold. Record text is escaped, so the file renders as the app showed it."""
-    out = ["# Clerk conversation", ""]
-    for question, reply in turns:
-        out += [f"## Q: {escape_markdown(question)}", ""]
-        if not isinstance(reply, Answer):
-            out += [f"_{escape_markdown(reply)}_", ""]
-            continue
-        if reply.standalone_question:
-            out += [f"_Searched for: {escape_markdown(reply.standalone_question)}_", ""]
-        if reply.filters:
-            out += [f"_Filters: {escape_markdown(describe_filters(reply.filters))}_", ""]
-        out += [answer_markdown(reply), ""]
-        for title, citations in citation_sections(reply):
-            out += [f"### {title}", ""]
-            for citation in citations:
-                out += [f"- {citation_heading(citation)}", "", "  > " + citation_markdown(citation).replace("\n", "\n  > "), ""]
-    return "\n".join(out)
 
 
 def describe_filters(filters: dict | None) -> str:

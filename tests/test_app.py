@@ -143,6 +143,41 @@ def test_a_council_with_no_records_points_to_the_library_page(app, monkeypatch):
     assert [p.proto.label for p in app.chat_message[-1].get("page_link")] == ["Add records on the Library page"]
 
 
+def test_before_the_first_question_the_library_and_three_questions_from_it_are_shown(app):
+    app.run()
+    assert "The library holds **11 documents · 3 councils · 2023–2024**." in [m.value for m in app.markdown]
+    examples = [b for b in app.button if b.key and b.key.startswith("example-")]
+    assert len(examples) == 3 and all(b.label.startswith("What did ") for b in examples)
+    assert len({b.label.split(" decide on ")[0] for b in examples}) == 3  # one from each council
+    examples[0].click().run()
+    assert not app.exception and len(app.chat_message) == 2
+    assert app.chat_message[0].get("text")[0].value.startswith("What did ")
+    answer, *cards = last_turn(app)
+    assert cards and "href=\"#source-0-" in answer  # the library answers its own example
+    assert not any(b.key and b.key.startswith("example-") for b in app.button)
+
+
+def test_a_permalink_asks_the_question_again_under_its_filters(app):
+    app.run()
+    app.multiselect(key="ask-councils").set_value(["Northmoor Borough Council"]).run()
+    ask(app, "What was resolved about care leavers?")
+    assert app.query_params == {"q": "What was resolved about care leavers?", "council": "Northmoor Borough Council"}
+    link = "[Link to this question](?q=What+was+resolved+about+care+leavers%3F&council=Northmoor+Borough+Council)"
+    assert link in [m.value for m in app.chat_message[-1].markdown]
+
+    opened = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)  # a new session opens the link
+    opened.query_params.update(q="What was resolved about care leavers?", council="Northmoor Borough Council",
+                               since="2031-01-01")
+    opened.run()
+    assert not opened.exception
+    assert [t.value for t in opened.chat_message[0].get("text")] == ["What was resolved about care leavers?"]
+    assert opened.multiselect(key="ask-councils").value == ["Northmoor Borough Council"]
+    _, *cards = last_turn(opened)
+    assert cards and card_councils(cards) == {"Northmoor Borough Council"}
+    assert [w.value for w in opened.warning] == [  # a date the library does not reach is said, not kept
+        "Some of the link's filters do not fit this library, so it was asked without them: since 2031\\-01\\-01\\."]
+
+
 def test_empty_store_and_bad_question_are_explained(app):
     app.run()
     app.chat_input[0].set_value("x" * 50_000).run()
