@@ -141,3 +141,22 @@ def test_the_decisions_page_lists_the_care_leaver_decisions_on_desktop_and_phone
         page.get_by_text("decisions about “care leavers”", exact=False).scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"browser-decisions-{name}.png"))
         page.close()
+
+
+def test_the_empty_page_offers_examples_and_a_permalink_asks_again(server, browser):
+    page = open_app(browser, server)
+    examples = page.get_by_role("button", name=re.compile(r"^What did .+ decide on “.+”\?$"))
+    examples.first.wait_for()
+    wait_for_idle(page)
+    assert examples.count() == 3
+    assert re.search(r"The library holds \d+ documents · \d+ councils · \d{4}–\d{4}\.", page.inner_text("body"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-ask-empty.png"))
+    page.goto(server + "/?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council")
+    wait_for_answer(page, 0)
+    cards = page.locator("section[id^='source-0-']").all_inner_texts()
+    assert cards and all("Council: Little Ashby Parish Council" in c for c in cards)  # under the link's filter
+    link = page.get_by_role("link", name="Link to this question")
+    assert link.get_attribute("href") == "?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
