@@ -10,8 +10,8 @@ from ingest.lexical import tokenize
 from ingest.records import Chunk, Hit, RecordMeta
 
 
-def _hit(text, score, lead=None, heading=None):
-    return Hit(Chunk("c", "d", "s", 1, 0, len(text), heading, text, RecordMeta(), lead=lead), score)
+def _hit(text, score, lead=None, heading=None, chunk_id="c"):
+    return Hit(Chunk(chunk_id, "d", "s", 1, 0, len(text), heading, text, RecordMeta(), lead=lead), score)
 
 
 def _idf(topic, weights):
@@ -28,6 +28,9 @@ def test_a_decision_must_hold_most_of_the_topics_weight_and_score_near_the_best(
             _hit("RESOLVED: That the scheme be approved.", 0.029, lead="Members asked about council tax arrears."),
             _hit("RESOLVED: That tax advice be sought.", 0.010)]  # its words, but far below the best
     assert relevant_decisions(hits, idf) == [True, False, True, True, False]
+    noted = [hits[0], _hit("RESOLVED: That the report be noted.", 0.031, chunk_id="noted")]
+    # "Noted" says nothing of council tax; the discussion it closes may.
+    assert relevant_decisions(noted, idf, {"noted": "The precept and council tax were discussed."}) == [True, True]
     assert relevant_decisions(hits, {}) == [False] * 5  # a topic of no searchable word: nothing is relevant
 
 
@@ -48,7 +51,9 @@ def test_care_leavers_lists_the_care_leaver_decisions_and_not_the_rest(demo_stor
             ("Eastbridge County Council", "2024-09-10", "cost of extending the council tax discount"),
             ("Eastbridge County Council", "2024-09-10", "write to every care leaver"),
             ("Northmoor Borough Council", "2024-02-13", "council tax reduction for care leavers"),
-            ("Northmoor Borough Council", "2024-07-12", "focused report on services for care leavers")]:
+            ("Northmoor Borough Council", "2024-07-12", "focused report on services for care leavers"),
+            # by the discussion it closes (what else was planned for care leavers), not by its own words
+            ("Northmoor Borough Council", "2024-01-26", "Children's Services Improvement Plan 2023–25")]:
         assert any(e.citation.council == council and e.citation.meeting_date == date and words in e.citation.text
                    for e in relevant), (council, date, words, listed)
     assert len(relevant) <= 8
