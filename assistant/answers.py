@@ -83,20 +83,27 @@ class DecisionEntry:
     parts: tuple[str, ...]
     actions: tuple[str, ...]
     votes: str | None
+    weaker: bool = False  # found for a topic, but below its relevance cut-off (service.relevant_decisions)
 
     @classmethod
-    def from_hit(cls, n: int, hit: Hit) -> "DecisionEntry":
+    def from_hit(cls, n: int, hit: Hit, weaker: bool = False) -> "DecisionEntry":
         decision = hit.chunk.decision
         return cls(Citation.from_hit(n, hit, cited=True), decision.effect, decision.parts, decision.actions,
-                   decision.votes)
+                   decision.votes, weaker)
 
     def to_json(self) -> dict:
         """A citation as in `ask --json`, plus what the decision did."""
         return {**asdict(self.citation), "effect": self.effect, "parts": list(self.parts),
-                "actions": list(self.actions), "votes": self.votes}
+                "actions": list(self.actions), "votes": self.votes, "weaker": self.weaker}
 
 
-def decisions_json(topic: str | None, filters: Filters, entries: list[DecisionEntry]) -> dict:
+def without_weaker(found: list[DecisionEntry], keep_weaker: bool = False) -> tuple[list[DecisionEntry], int]:
+    """The decisions to list under the relevance cut-off (all with `keep_weaker`), and how many were left out."""
+    entries = found if keep_weaker else [e for e in found if not e.weaker]
+    return entries, len(found) - len(entries)
+
+
+def decisions_json(topic: str | None, filters: Filters, entries: list[DecisionEntry], weaker_left_out: int = 0) -> dict:
     """The `clerk decisions --json` contract, which the MCP server's `decisions` tool returns too."""
     return {"topic": topic, "filters": filters.to_json() if filters.active else None,
-            "decisions": [e.to_json() for e in entries]}
+            "decisions": [e.to_json() for e in entries], "weaker_left_out": weaker_left_out}

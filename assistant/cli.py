@@ -258,7 +258,8 @@ def _ablation_table(summaries: dict[str, dict], k: int) -> str:
 
 def cmd_decisions(args: argparse.Namespace) -> int:
     filters = _filters(args)
-    entries = _open_records(args, filters).decisions(args.topic, filters=filters, limit=args.limit)
+    found = _open_records(args, filters).decisions(args.topic, filters=filters, limit=args.limit)
+    entries, left_out = without_weaker(found, args.all)  # the app's relevance cut-off: weaker ones when asked
     if args.csv:
         from .library_view import csv_text
 
@@ -270,15 +271,18 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         with _writable(args.csv, "--csv") as f:
             f.write(csv_text(rows, columns))
     if args.json:
-        print(json.dumps(decisions_json(args.topic, filters, entries), ensure_ascii=False))
+        print(json.dumps(decisions_json(args.topic, filters, entries, left_out), ensure_ascii=False))
         return 0
     if not entries:
         print("No decisions found" + (f" about {args.topic!r}" if args.topic else "")
               + (f" ({filters.describe()})" if filters.active else "") + ".")
     for e in entries:
         c = e.citation
-        print(f"[{c.n}] {c.label()} — {e.effect}" + (f" ({e.votes})" if e.votes else ""))
+        print(f"[{c.n}] {c.label()} — {e.effect}" + (f" ({e.votes})" if e.votes else "")
+              + (" — a weaker match" if e.weaker else ""))
         print("    “" + (c.text if len(c.text) < 600 else c.text[:600] + "…") + "”")
+    if left_out:
+        print(f"{left_out} weaker {'match' if left_out == 1 else 'matches'} left out; --all lists them.")
     if args.csv:
         print(f"{len(entries)} decisions written to {args.csv}", file=sys.stderr)
     return 0
@@ -479,9 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("decisions", parents=[common, filters],
-                       help="the precedent finder: decisions, most relevant to --topic first, else newest first")
+                       help="the precedent finder: decisions relevant to --topic, most relevant first, else newest first")
     p.add_argument("--topic", help="what the decisions are about")
-    p.add_argument("-n", "--limit", type=_positive, default=50, help="at most this many decisions (default 50)")
+    p.add_argument("--all", action="store_true", help="with --topic, also the weaker matches below the relevance cut-off")
+    p.add_argument("-n", "--limit", type=_positive, default=50,
+                   help="at most this many decisions, weaker matches included (default 50)")
     p.add_argument("--csv", help="also write the decisions to this CSV file")
     p.add_argument("--json", action="store_true", help="print one JSON object, citations as in ask --json")
     p.set_defaults(func=cmd_decisions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ from pathlib import Path
 from ingest.filters import Filters
 from ingest.manifest import ManifestEntry
 
-from .answers import DecisionEntry
+from .answers import Citation, DecisionEntry
+from .compose import human_date
 from .uploads import HistoryEntry
 
 UNKNOWN = "(unknown)"
@@ -99,6 +101,63 @@ def document_rows(documents: dict[str, ManifestEntry], history: list[HistoryEntr
             "document": entry.name, "council": "", "committee": "", "meeting date": "", "kind": "", "passages": 0,
             "status": status, "detail": detail, "uploaded": entry.time, "source": entry.source}
     return rows + sorted(others.values(), key=lambda r: r["uploaded"], reverse=True)
+
+
+def library_summary(documents: dict[str, ManifestEntry]) -> str:
+    """"44 documents · 26 councils · 2011–2026": what the library holds, at a glance."""
+    councils = {e.meta["council"] for e in documents.values() if e.meta.get("council")}
+    years = sorted(e.meta["meeting_date"][:4] for e in documents.values() if e.meta.get("meeting_date"))
+    parts = [f"{len(documents)} document{'s' if len(documents) != 1 else ''}",
+             f"{len(councils)} council{'s' if len(councils) != 1 else ''}" if councils else None,
+             (years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}") if years else None]
+    return " · ".join(p for p in parts if p)
+
+
+def example_questions(entries: list[DecisionEntry], n: int = 3) -> list[str]:
+    """Up to `n` questions the library can answer, from the titles of the items its decisions (`entries`,
+    newest first) close: the newest of each council first, so the examples show its range. A title naming a
+    meeting's minutes ("Minutes of the meeting held on 8 July") is no subject, nor is a single word
+    ("Planning")."""
+    found: list[tuple[str, str]] = []
+    for entry in entries:
+        title, council = item_title(entry.citation), entry.citation.council
+        if council and title and len(title.split()) > 1 and not re.search(r"\bminutes\b", title, flags=re.I):
+            found.append((council, f"What did {council} decide on “{title}”?"))
+    firsts: dict[str, str] = {}
+    for council, question in found:
+        firsts.setdefault(council, question)
+    return list(dict.fromkeys([*firsts.values(), *(q for _, q in found)]))[:n]
+
+
+def item_title(citation: Citation) -> str | None:
+    """The title of the agenda item a passage is under, when the record says it: a heading that starts with the
+    item's own number ("18. OFSTED FOCUSED VISIT: CARE LEAVERS (Agenda Item 5)"; other headings are often a
+    line inside the item, "In discussion the following points were made:"), or the title of a record that is
+    one item, less the site's and the council's names ("Issue - meetings - Care Leavers: … - Northmoor …")."""
+    for number in filter(None, (citation.minute, citation.item)):
+        found = re.match(rf"\s*(?:minute|item)?\s*{re.escape(number)}(?![\w/])[.):]?\s+(.+)", citation.heading or "",
+                         flags=re.I)
+        if found:
+            title = re.sub(r"\s*\((?:agenda\s+)?item\s+[\w.]+\)\s*$", "", found[1], flags=re.I).strip()
+            if title and not title.endswith(":"):
+                return title.capitalize() if title.isupper() else title  # "OFSTED FOCUSED VISIT" shouted
+    if citation.item and citation.title:
+        parts = [p.strip() for p in citation.title.split(" - ") if p.strip() and p.strip() != citation.council]
+        return max(parts, key=len, default=None)
+    return None
+
+
+def decision_heading(citation: Citation) -> str:
+    """"13 February 2024 · Northmoor Borough Council · Cabinet · item 9: Care Leavers: …", known parts only."""
+    # A meeting of the whole council ("Parish Council") is the council itself, not a body of it.
+    body = citation.committee if not (citation.committee and citation.council
+                                      and citation.committee.lower() in citation.council.lower()) else None
+    numbers = " · ".join(p for p in (f"minute {citation.minute}" if citation.minute else None,
+                                     f"item {citation.item}" if citation.item else None) if p)
+    title = item_title(citation)
+    item = f"{numbers}: {title}" if numbers and title else numbers or title
+    return " · ".join(p for p in (human_date(citation.meeting_date) if citation.meeting_date else None,
+                                  citation.council, body, item) if p)
 
 
 def decision_rows(entries: list[DecisionEntry]) -> list[dict]:

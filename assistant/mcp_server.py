@@ -24,7 +24,7 @@ from pydantic import Field
 from ingest.errors import StoreMismatchError
 from ingest.records import Chunk, Hit
 
-from .answers import Citation, decisions_json
+from .answers import Citation, decisions_json, without_weaker
 from .cli import _check_records, _filters, _open, _settings, _where  # refused here as `clerk ask` refuses them
 from .service import Assistant, check_question
 
@@ -183,8 +183,8 @@ class Tools:
             filters = filters_of(council, committee, since, until, kind)
             if limit < 1:
                 raise ValueError(f"limit {limit} is not a whole number above 0")
-            entries = self.records.holding(filters).decisions(topic, filters=filters, limit=limit)
-            return quoted(decisions_json(topic, filters, entries))
+            found = self.records.holding(filters).decisions(topic, filters=filters, limit=limit)
+            return quoted(decisions_json(topic, filters, *without_weaker(found)))
 
     def get_passage(self, chunk_id: Annotated[str, Field(description="a chunk_id from another tool's result")],
                     neighbours: Annotated[int, Field(description=f"passages on each side, 0 to {MAX_NEIGHBOURS}")] = 1

@@ -18,11 +18,6 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The answer with its [n] markers kept readable: escaped text, markers as bold literals."""
-    return text_markdown(answer.text)
-
-
 def text_markdown(text: str) -> str:
     """Answer text (also the part of it streamed so far) as safe Markdown, markers in bold."""
     lines = []
@@ -32,18 +27,32 @@ def text_markdown(text: str) -> str:
     return "  \n".join(lines)
 
 
-def citation_heading(citation: Citation) -> str:
-    """An expander label: Streamlit renders labels as Markdown, so the record's metadata is escaped."""
-    return f"[{citation.n}] " + escape_markdown(citation.label())
+# A word, with an apostrophe inside or at its end ("Leavers'", "council's"), as the tokenizer reads it.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]*)*")
 
 
-def citation_markdown(citation: Citation) -> str:
-    """The passage with its supporting sentence in bold, all of it escaped."""
-    text = citation.text
-    if citation.supporting and citation.supporting in text:
-        before, _, after = text.partition(citation.supporting)
-        return escape_markdown(before) + "**" + escape_markdown(citation.supporting) + "**" + escape_markdown(after)
-    return escape_markdown(text)
+def marked_markdown(text: str, terms: set[str]) -> str:
+    """Record text as safe Markdown with the words whose stem is one of `terms` (a topic's, by
+    ingest.lexical.tokenize) in bold on a highlight, a run of them ("Care Leavers'") as one mark: Streamlit's
+    own directive around escaped text, never HTML. Lines keep their breaks; indentation is dropped, as
+    Markdown would make an indented line a code block."""
+    from ingest.lexical import tokenize
+
+    words = sorted(set(_WORD.findall(text)))
+    marked = {w for w, stems in zip(words, tokenize(words) if words else []) if set(stems) & terms}
+    if not marked:
+        return "  \n".join(escape_markdown(line.strip()) for line in text.split("\n"))
+    one = "|".join(map(re.escape, sorted(marked, key=len, reverse=True)))
+    run = re.compile(rf"(?<![^\W_])(?:{one})(?:[ \t]+(?:{one}))*(?![^\W_'’])")
+
+    def line_markdown(line: str) -> str:
+        out, end = [], 0
+        for found in run.finditer(line):
+            out += [escape_markdown(line[end:found.start()]), f":orange-background[**{escape_markdown(found[0])}**]"]
+            end = found.end()
+        return "".join(out) + escape_markdown(line[end:])
+
+    return "  \n".join(line_markdown(line.strip()) for line in text.split("\n"))
 
 
 def citation_sections(answer: Answer) -> list[tuple[str, list[Citation]]]:
@@ -107,27 +116,6 @@ def citation_card_html(citation: Citation, turn: int) -> str:
             f'<p style="margin:0 0 0.3em 0"><strong>[{citation.n}]</strong> '
             f'<span style="font-size:0.85em">{facts}</span></p>'
             f'<blockquote style="margin:0;white-space:pre-wrap">{passage}</blockquote></section>')
-
-
-def conversation_markdown(turns: list[tuple[str, Answer | str]]) -> str:
-    """The conversation as a Markdown file: each question, its answer and the sources with their
-    supporting sentences in bold. Record text is escaped, so the file renders as the app showed it."""
-    out = ["# Clerk conversation", ""]
-    for question, reply in turns:
-        out += [f"## Q: {escape_markdown(question)}", ""]
-        if not isinstance(reply, Answer):
-            out += [f"_{escape_markdown(reply)}_", ""]
-            continue
-        if reply.standalone_question:
-            out += [f"_Searched for: {escape_markdown(reply.standalone_question)}_", ""]
-        if reply.filters:
-            out += [f"_Filters: {escape_markdown(describe_filters(reply.filters))}_", ""]
-        out += [answer_markdown(reply), ""]
-        for title, citations in citation_sections(reply):
-            out += [f"### {title}", ""]
-            for citation in citations:
-                out += [f"- {citation_heading(citation)}", "", "  > " + citation_markdown(citation).replace("\n", "\n  > "), ""]
-    return "\n".join(out)
 
 
 def describe_filters(filters: dict | None) -> str:

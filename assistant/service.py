@@ -1,6 +1,7 @@
 """The service the CLI and the app share: open a store, ingest into it, ask it questions."""
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import Counter
@@ -35,6 +36,7 @@ from .councils import councils_named_in, typed_councils_in
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
+from .tuning import TUNING
 
 
 class QuestionError(ValueError):
@@ -202,29 +204,37 @@ class Assistant:
 
     def decisions(self, topic: str | None = None, *, filters: Filters = NO_FILTERS,
                   limit: int = 50) -> list[DecisionEntry]:
-        """The precedent finder: substantive decisions under `filters`, most relevant to `topic`
-        first, or newest first without one."""
+        """The precedent finder: substantive decisions under `filters`, at most `limit`. With a `topic`, the
+        relevant ones (`relevant_decisions`) most relevant first, then the weaker matches, marked `weaker`;
+        without one, newest first."""
         filters = replace(filters, decisions_only=True)
         self.library.reload_manifest()
         if topic and topic.strip():
-            hits = self._decisions_about(check_question(topic, self.settings.max_question_chars), filters, limit)
-        else:
-            index = self.library.lexical()
-            rows = np.flatnonzero(index.allowed(filters))
-            dates = index.columns().dates[rows]
-            if len(rows) > limit:  # fetch only the newest `limit` meetings' worth (ties kept), not every decision
-                rows = rows[dates >= np.partition(dates, len(dates) - limit)[len(dates) - limit]]
-            chunks = self.library.store.get([index.ids[i] for i in rows])
-            chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
-            chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
-            hits = [Hit(c, 0.0) for c in chunks[:limit]]
-        return [DecisionEntry.from_hit(n, hit) for n, hit in enumerate(hits, start=1)]
+            return self._precedents(check_question(topic, self.settings.max_question_chars), filters, limit)
+        index = self.library.lexical()
+        rows = np.flatnonzero(index.allowed(filters))
+        dates = index.columns().dates[rows]
+        if len(rows) > limit:  # fetch only the newest `limit` meetings' worth (ties kept), not every decision
+            rows = rows[dates >= np.partition(dates, len(dates) - limit)[len(dates) - limit]]
+        chunks = self.library.store.get([index.ids[i] for i in rows])
+        chunks.sort(key=lambda c: (c.source, c.page, c.start))  # record order within a meeting
+        chunks.sort(key=lambda c: c.meta.meeting_date or "", reverse=True)
+        return [DecisionEntry.from_hit(n, Hit(c, 0.0)) for n, c in enumerate(chunks[:limit], start=1)]
 
-    def _decisions_about(self, topic: str, filters: Filters, limit: int) -> list[Hit]:
+    def _precedents(self, topic: str, filters: Filters, limit: int) -> list[DecisionEntry]:
+        """The decisions found for `topic`: the relevant ones first, then the weaker matches."""
+        hits, context = self._decisions_about(topic, filters, limit)
+        terms = sorted(set(tokenize([topic])[0]))
+        relevant = relevant_decisions(hits, self.library.lexical().idf(terms), self._discussed(hits, context))
+        ranked = [(h, False) for h, r in zip(hits, relevant) if r] + [(h, True) for h, r in zip(hits, relevant) if not r]
+        return [DecisionEntry.from_hit(n, h, weaker=w) for n, (h, w) in enumerate(ranked, start=1)]
+
+    def _decisions_about(self, topic: str, filters: Filters, limit: int) -> tuple[list[Hit], list[Hit]]:
         """Decisions ranked by their own words and by how well the discussion of their item matches:
-        "That the report be noted" says nothing of care leavers; the item it closes may say a lot."""
-        direct = self.retriever.search(topic, max(3 * limit, 30), filters=filters)
-        context = self.retriever.search(topic, 30, filters=replace(filters, decisions_only=False))
+        "That the report be noted" says nothing of care leavers; the item it closes may say a lot. With the
+        passages found for the topic, decisions or not."""
+        direct = self.retriever.search(topic, max(3 * limit, ITEM_DEPTH), filters=filters)
+        context = self.retriever.search(topic, ITEM_DEPTH, filters=replace(filters, decisions_only=False))
         item_rank: dict[tuple, int] = {}
         for rank, hit in enumerate(context, start=1):
             item_rank.setdefault(hit.chunk.item_key(), rank)
@@ -232,7 +242,30 @@ class Assistant:
                                                           if h.chunk.item_key() in item_rank else 0.0)
                   for rank, h in enumerate(direct, start=1)}
         ranked = sorted(direct, key=lambda h: -scores[h.chunk.chunk_id])[:limit]
-        return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked]
+        return [Hit(h.chunk, round(scores[h.chunk.chunk_id], 5)) for h in ranked], context
+
+    def _discussed(self, decisions: list[Hit], passages: list[Hit]) -> dict[str, str]:
+        """The text of `passages` in the discussion each decision closes, by its chunk id: a passage of the same
+        record before it, after the record's decision before it, and not under another numbered item. Item
+        headings alone are no guide: "During discussions the following was noted:" is one line inside an item
+        whose report names what the decision is about (Rotherham's action plan, for care leavers)."""
+        wanted = {_place(h.chunk.chunk_id)[0] for h in decisions}
+        index = self.library.lexical()
+        closing: dict[str, list[tuple[int, int, str]]] = {}  # record -> (page, start, chunk id) of its decisions
+        for row in np.flatnonzero(index.columns().decisions):
+            record, page, start = _place(index.ids[row])
+            if record in wanted:
+                closing.setdefault(record, []).append((page, start, index.ids[row]))
+        found = {h.chunk.chunk_id: h.chunk for h in decisions}
+        said: dict[str, list[str]] = {}
+        for hit in passages:
+            record, page, start = _place(hit.chunk.chunk_id)
+            ends = sorted(closing.get(record, []))
+            at = bisect.bisect_right(ends, (page, start, ""))  # the first decision at or after the passage
+            decision = found.get(ends[at][2]) if at < len(ends) else None
+            if decision and decision.chunk_id != hit.chunk.chunk_id and _same_item(decision, hit.chunk):
+                said.setdefault(decision.chunk_id, []).append(hit.chunk.text)
+        return {chunk_id: " ".join(texts) for chunk_id, texts in said.items()}
 
     def _quotable(self, query: str, hits: list[Hit], candidates: list[Candidate]) -> np.ndarray:
         """Which sentences may be quoted: only those of records that mention every name the question is
@@ -266,6 +299,42 @@ class Assistant:
             return np.zeros(0, dtype=np.float32)
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
+
+
+# How many passages a topic's item discussions are searched to: an item found deeper adds nothing to its decisions.
+ITEM_DEPTH = 30
+
+
+def relevant_decisions(hits: list[Hit], idf: dict[str, float], discussed: dict[str, str] | None = None) -> list[bool]:
+    """Which decisions found for a topic are about it, not just the nearest there are: those whose words (with
+    their lead-in, their item heading and what `discussed` holds of the discussion they close, by chunk id)
+    carry most of the weight of the topic's words `idf` (stemmed, with their idf), and that score within a
+    share of the best (TUNING). A fixed number would list mole hills and beacons after the six decisions on
+    care leavers; a topic of no known word has nothing relevant."""
+    weight = sum(idf.values())
+    best = max((h.score for h in hits), default=0.0)
+    if not weight or best <= 0:
+        return [False] * len(hits)
+    discussed = discussed or {}
+    said = [set(words) for words in tokenize([" ".join(filter(None, (h.chunk.lead, h.chunk.heading, h.chunk.text,
+                                                                     discussed.get(h.chunk.chunk_id))))
+                                              for h in hits])]
+    return [sum(w for t, w in idf.items() if t in words) / weight >= TUNING.precedent_coverage
+            and h.score >= TUNING.precedent_score_share * best for h, words in zip(hits, said)]
+
+
+def _place(chunk_id: str) -> tuple[str, int, int]:
+    """A passage's record (or record part), page and offset, from its id ("<record>:p<page>:<start>")."""
+    record, _, place = chunk_id.rpartition(":p")
+    page, _, start = place.partition(":")
+    return record, int(page), int(start)
+
+
+def _same_item(decision, passage) -> bool:
+    """False when the record numbers its items and the two are under different ones: a report with no decision
+    of its own is not the discussion of the next item's decision."""
+    numbers = [c.meta.minute or c.meta.item for c in (decision, passage)]
+    return None in numbers or numbers[0] == numbers[1]
 
 
 def most_named(texts: Iterable[str]) -> tuple[str, ...]:

@@ -50,5 +50,16 @@ class Tuning:
     long_sentence: int = 60
     clause_words: int = 15
 
+    # The precedent finder's relevance cut-off (service.relevant_decisions). Neither value was fitted to a topic.
+    # A decision is relevant when its words (with its lead-in, its item heading and the passages found for the
+    # topic in the discussion it closes) carry at least this share of the topic's words' weight (their idf, as
+    # BM25 weighs them): a majority, so "council" alone (idf 0.7) does not make a parish's decisions about
+    # "council tax" (tax: idf 2.0), nor "care" alone one about "care leavers".
+    precedent_coverage: float = 0.5
+    # … and when its fused score is at least this share of the best decision's. Derived from rrf_k and the
+    # depth (30) to which item discussions are searched: a decision ranked 30th by its own words alone scores
+    # 1/90, a third of the 2/61 of one ranked first by both its words and its item's discussion.
+    precedent_score_share: float = 1 / 3
+
 
 TUNING = Tuning()

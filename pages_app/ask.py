@@ -1,21 +1,25 @@
 """Ask: a chat whose answers cite their sources, with filters in the sidebar."""
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from assistant.abstention_reason import EMPTY_STORE, FILTERED_OUT, NO_RECORDS_FOR_COUNCIL
 from assistant.answers import Answer
+from assistant.export import conversation_markdown
+from assistant.library_view import example_questions, library_summary
+from assistant.links import answer_link, answer_params, linked_question
 from assistant.present import (
     answer_html,
     citation_card_html,
     citation_sections,
-    conversation_markdown,
     describe_filters,
     escape_markdown,
     text_markdown,
 )
-from assistant.service import QuestionError
-from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant
+from assistant.service import Assistant, QuestionError
+from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant, set_filters
 
 
 def stream_answer(stream) -> Answer:
@@ -36,6 +40,40 @@ def ask_without_filters(question: str) -> None:
     st.session_state.ask_again = question
 
 
+def ask(question: str) -> None:
+    st.session_state.ask_again = question
+
+
+def open_link(assistant: Assistant) -> None:
+    """A permalink's question (?q=…&council=…), asked once when a session opens it, under its filters."""
+    assistant.library.reload_manifest()
+    linked = linked_question({key: st.query_params.get_all(key) for key in st.query_params},
+                             assistant.library.lexical().facets)
+    if linked:
+        set_filters("ask", linked.filters)
+        st.session_state.ask_again = linked.question
+        if linked.dropped:
+            st.session_state.link_notice = ("Some of the link's filters do not fit this library, so it was asked "
+                                            "without them: " + "; ".join(linked.dropped) + ".")
+
+
+def show_library(assistant: Assistant) -> None:
+    """Before the first question: what the library holds, and three questions drawn from it, a click away."""
+    assistant.library.reload_manifest()
+    documents = assistant.library.manifest.documents
+    if not documents:
+        st.info("The library is empty: add records before asking.")
+        st.page_link("pages_app/library.py", label="Add records on the Library page", icon=":material/folder_open:")
+        return
+    st.markdown(f"The library holds **{escape_markdown(library_summary(documents))}**.")
+    examples = example_questions(assistant.decisions(limit=200))
+    if examples:
+        st.markdown("Try one of these, drawn from its decisions:")
+    for n, example in enumerate(examples):
+        st.button(escape_markdown(example), key=f"example-{n}", on_click=ask, args=(example,),
+                  icon=":material/chat:")
+
+
 def render_answer(answer: Answer, turn: int) -> None:
     """One answer: its text with [n] chips, then a card per source. The one place an answer is drawn."""
     if answer.standalone_question:
@@ -45,6 +83,8 @@ def render_answer(answer: Answer, turn: int) -> None:
     if answer.notice:
         st.info(escape_markdown(answer.notice))
     st.html(answer_html(answer, turn))
+    # Relative to this page: the link asks the question again, under the same filters, in a new session.
+    st.markdown(f"[Link to this question]({answer_link(answer)})")
     # The next step the abstention names, one click away.
     if answer.abstention_reason == FILTERED_OUT:
         st.button("Clear the filters and ask again", key=f"ask-again-{turn}", icon=":material/filter_alt_off:",
@@ -67,6 +107,7 @@ st.caption("Every sentence of an answer is quoted from a record; its [n] links t
 
 if "turns" not in st.session_state:
     st.session_state.turns = []  # [(question, Answer | error text)]
+    open_link(get_assistant())  # before the filter widgets are drawn: it sets them
 
 with st.sidebar:
     st.header("Filters")
@@ -74,18 +115,26 @@ with st.sidebar:
     filters = filter_widgets(get_assistant(), "ask")
     if st.button("New conversation", icon=":material/restart_alt:"):
         st.session_state.turns = []
+        st.query_params.clear()
 
-for turn, (question, reply) in enumerate(st.session_state.turns):
+if "link_notice" in st.session_state:
+    st.warning(escape_markdown(st.session_state.pop("link_notice")))
+# Read before the conversation is drawn, so the empty state is not drawn above a question being asked; the
+# box stays pinned to the bottom of the page wherever it is called.
+question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?") \
+    or st.session_state.pop("ask_again", None)
+if not st.session_state.turns and not question:
+    show_library(get_assistant())
+
+for turn, (asked, reply) in enumerate(st.session_state.turns):
     with st.chat_message("user"):
-        st.text(question)
+        st.text(asked)
     with st.chat_message("assistant"):
         if isinstance(reply, Answer):
             render_answer(reply, turn)
         else:
             st.error(reply)
 
-question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?") \
-    or st.session_state.pop("ask_again", None)
 if question:
     turn = len(st.session_state.turns)
     with st.chat_message("user"):
@@ -100,7 +149,12 @@ if question:
             st.error(reply)
     st.session_state.turns.append((question, reply))
 
+answered = [reply for _, reply in st.session_state.turns if isinstance(reply, Answer)]
+if answered:  # the address bar is the last question's permalink, also after a visit to another page
+    st.query_params.from_dict(answer_params(answered[-1]))
 if st.session_state.turns:
+    turns = list(st.session_state.turns)
     with st.sidebar:
-        st.download_button("Export the conversation (Markdown)", conversation_markdown(st.session_state.turns),
+        st.download_button("Export the conversation (Markdown)",
+                           lambda: conversation_markdown(turns, dt.datetime.now()),  # dated when downloaded
                            file_name="clerk-conversation.md", mime="text/markdown", on_click="ignore")

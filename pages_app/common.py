@@ -1,6 +1,7 @@
 """What the pages share: the one Assistant per process, the filter widgets, the download of a record."""
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 from pathlib import Path
 
@@ -44,9 +45,17 @@ def filter_widgets(assistant: Assistant, key: str, *, decisions_toggle: bool = T
 def clear_filters(key: str) -> None:
     """Every filter of `filter_widgets(…, key)` back to none. For a widget's callback: a widget's value
     can be set only before it is drawn in a run."""
-    for name, none in (("councils", []), ("committees", []), ("since", None), ("until", None), ("kinds", []),
-                       ("decisions", False)):
-        st.session_state[f"{key}-{name}"] = none
+    set_filters(key, Filters())
+
+
+def set_filters(key: str, filters: Filters) -> None:
+    """The filter widgets of `filter_widgets(…, key)` set to `filters`, whose values they must offer; before
+    they are drawn in a run."""
+    for name, value in (("councils", list(filters.councils)), ("committees", list(filters.committees)),
+                        ("since", dt.date.fromisoformat(filters.since) if filters.since else None),
+                        ("until", dt.date.fromisoformat(filters.until) if filters.until else None),
+                        ("kinds", list(filters.kinds)), ("decisions", filters.decisions_only)):
+        st.session_state[f"{key}-{name}"] = value
 
 
 def download_original(source: str, page: int | None, key: str) -> None:

@@ -11,6 +11,7 @@ from app_server import (
     send_question,
     serve,
     wait_for_answer,
+    wait_for_idle,
     wait_for_scroll_to_settle,
 )
 
@@ -119,3 +120,43 @@ def test_two_sessions_ask_while_a_third_uploads(server, browser, tmp_path):
     assert asked_during_ingest  # else the test proved nothing about sessions running side by side
     for page in (*askers.values(), uploader):
         page.close()
+
+
+def test_the_decisions_page_lists_the_care_leaver_decisions_on_desktop_and_phone(server, browser):
+    for name, viewport in (("desktop", {"width": 1280, "height": 1000}), ("phone", {"width": 390, "height": 844})):
+        page = browser.new_page(viewport=viewport)
+        page.set_default_timeout(APP_TIMEOUT_MS)
+        page.goto(server + "/decisions?topic=care+leavers")  # a link to the search
+        cabinet = page.get_by_text("13 February 2024 · Northmoor Borough Council · Cabinet · item 9", exact=False)
+        cabinet.wait_for()
+        wait_for_idle(page)
+        listed = page.locator('[data-testid="stMain"]').inner_text()
+        assert "decisions about “care leavers”, most relevant first" in listed
+        assert "Little Ashby" not in listed and "litter bin" not in listed and "beacon" not in listed
+        cabinet.scroll_into_view_if_needed()
+        box = cabinet.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]  # nothing off to the side
+        assert page.locator('[data-testid="stException"]').count() == 0
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.get_by_text("decisions about “care leavers”", exact=False).scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"browser-decisions-{name}.png"))
+        page.close()
+
+
+def test_the_empty_page_offers_examples_and_a_permalink_asks_again(server, browser):
+    page = open_app(browser, server)
+    examples = page.get_by_role("button", name=re.compile(r"^What did .+ decide on “.+”\?$"))
+    examples.first.wait_for()
+    wait_for_idle(page)
+    assert examples.count() == 3
+    assert re.search(r"The library holds \d+ documents · \d+ councils · \d{4}–\d{4}\.", page.inner_text("body"))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-ask-empty.png"))
+    page.goto(server + "/?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council")
+    wait_for_answer(page, 0)
+    cards = page.locator("section[id^='source-0-']").all_inner_texts()
+    assert cards and all("Council: Little Ashby Parish Council" in c for c in cards)  # under the link's filter
+    link = page.get_by_role("link", name="Link to this question")
+    assert link.get_attribute("href") == "?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council"
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()
