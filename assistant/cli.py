@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .answers import Answer, decisions_json
+from .answers import Answer, decisions_json, without_weaker
 from .councils import canonical
 from .present import citation_sections
 from .settings import Settings
