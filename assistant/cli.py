@@ -319,6 +319,47 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def inspection_timeline(documents: dict, councils: list[str] | None) -> list[dict]:
+    """The stored inspections per council, councils by name and each one's inspections newest first, from
+    the readings kept in the manifest at ingest. `councils`: parts of names, any of which will do."""
+    wanted = [c.lower() for c in councils or []]
+    by_council: dict[str, list[dict]] = {}
+    for source, entry in documents.items():
+        found = entry.meta.get("inspection")
+        council = (found or {}).get("council") or "(council unknown)"
+        if found and (not wanted or any(w in council.lower() for w in wanted)):
+            by_council.setdefault(council, []).append({**found, "source": source})
+    return [{"council": council, "inspections": sorted(found, key=lambda i: i["last_day"] or "", reverse=True)}
+            for council, found in sorted(by_council.items())]
+
+
+def _print_inspection(inspection: dict) -> None:
+    days = " to ".join(dict.fromkeys(d for d in (inspection["first_day"], inspection["last_day"]) if d)) or "undated"
+    print(f"  {days} · {inspection['type'] or 'inspection'} · {inspection['overall'] or 'no overall grade'}"
+          f" · {inspection['lead_inspector'] or 'lead inspector not named'}")
+    for n, point in enumerate(inspection["improvements"], start=1):
+        print(f"      {n}. {point}")
+
+
+def cmd_inspections(args: argparse.Namespace) -> int:
+    """Read from the manifest alone: no model, no Chroma."""
+    documents = _open(args).library.manifest.documents
+    timeline = inspection_timeline(documents, args.council)
+    if args.json:
+        print(json.dumps({"councils": timeline}, ensure_ascii=False))
+        return 0
+    if not timeline:
+        # Reports ingested before inspections were read keep no reading until they are ingested again.
+        unread = sum(e.meta.get("kind") == "inspection_report" and "inspection" not in e.meta for e in documents.values())
+        print("No inspection reports found" + (f" for {', '.join(args.council)}" if args.council else "") + "."
+              + (f" {unread} were ingested before inspections were read: ingest them again." if unread else ""))
+    for council in timeline:
+        print(council["council"])
+        for inspection in council["inspections"]:
+            _print_inspection(inspection)
+    return 0
+
+
 def _date_arg(value: str | None, flag: str) -> str | None:
     from ingest.dates import parse_date
 
@@ -495,6 +536,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="what is in the store")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("inspections", parents=[common], help="Ofsted inspections per council, newest first: "
+                       "grades, lead inspector and what needs to improve")
+    p.add_argument("--council", action="append", help="only this council (part of its name will do; repeatable)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_inspections)
 
     p = sub.add_parser("sync", help="bring in records from where a council publishes them")
     sources = p.add_subparsers(dest="source", required=True)

@@ -30,9 +30,13 @@ _SIF_HEADLINE = re.compile(r"Children[’']s services in .{2,60}? (?:are|is|requ
                            r"(inadequate|good|outstanding|(?:requires? )?improvement to be good)\b", re.S)
 _TABLE_START = re.compile(r"Judgement\s+Grade")
 _DATES = re.compile(r"Inspection dates?:\s*(.{4,100}?)\s*(?=Report published|Lead inspector|Judgement|\n\n|$)", re.S)
+# A visit's letter says it in prose: "the focused visit to X children's services on 16 and 17 April 2024".
+_VISIT_DATES = re.compile(r"\bvisit to .{0,100}? on (\d{1,2}(?: [A-Z][a-z]+)?(?: (?:and|to) \d{1,2})? [A-Z][a-z]+ \d{4})", re.S)
 # "Lead inspector: Linda Steele HMI": the title is not part of the name.
-_LEAD = re.compile(r"^Lead inspector:\s*([A-Z][\w'’.-]+(?:[ ](?!HMI\b)[A-Z][\w'’.-]+){0,3})", re.M)
-_FIRST_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:([A-Za-z]{3,9})\s+)?(\d{4})?")
+_NAME = r"([A-Z][\w'’.-]+(?:[ ](?!HMI\b)[A-Z][\w'’.-]+){0,3})"
+_LEAD = re.compile(rf"^Lead inspector:\s*{_NAME}", re.M)
+_SIGNED = re.compile(rf"Yours sincerely\s+{_NAME}\s+(?:His|Her) Majesty[’']s Inspector")  # a visit's letter
+_FIRST_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:(?!and\b|to\b)([A-Za-z]{3,9})\s+)?(\d{4})?")
 
 # Each type as its report's title names it, most specific first: a SIF "Re-inspection of services for
 # children in need of help and protection" is no ILACS "Inspection of X local authority children's services".
@@ -41,7 +45,8 @@ _TYPES = (("monitoring visit", re.compile(r"\bmonitoring visit (?:to|of)\b", re.
           ("SIF inspection", re.compile(r"inspection of services for children in need of help and protection", re.I)),
           ("full inspection", re.compile(r"\binspection of\b.{0,120}children[’']s\s+services", re.I | re.S)))
 
-_NEEDS_TO_IMPROVE = re.compile(r"What needs to improve\b\??\d*")
+# "What needs to improve?1", "What needs to improve in this area of social work practice?" (a visit's letter).
+_NEEDS_TO_IMPROVE = re.compile(r"What needs to improve\b(?:[^.?\n]{0,60}\?)?\d*")
 _RECOMMENDATIONS = re.compile(r"^Recommendations$", re.M)  # the section, not its line in the contents ("Recommendations 34")
 _BULLET = re.compile(r"^[•◼▪■●]\s*")
 _NUMBERED = re.compile(r"^\d{1,2}\.\s+")
@@ -119,9 +124,10 @@ def _first_day(span: str, first_found: str) -> str | None:
 
 def inspection_days(text: str) -> tuple[str | None, str | None]:
     """The first and last day of the inspection from its "Inspection dates:" line, a range that may be
-    split into two visits ("30 September to 11 October 2024 and 13 to 16 January 2025"). The report's
+    split into two visits ("30 September to 11 October 2024 and 13 to 16 January 2025"), or a visit letter's
+    "on 16 and 17 April 2024". The report's
     publication date on the same line is not an inspection day."""
-    line = _DATES.search(text)
+    line = _DATES.search(text) or _VISIT_DATES.search(text)
     dates = find_dates(line.group(1)) if line else []
     if not dates:
         return None, None
@@ -135,19 +141,19 @@ def inspection_type(text: str) -> str | None:
     return None
 
 
-def _points(paragraphs: list[str], item: re.Pattern) -> list[str]:
+def _points(paragraphs: list[str], item: re.Pattern, repeated) -> list[str]:
     """Consecutive paragraphs that open with `item` (a bullet, a number), each one point. A paragraph in
-    lower case (across a page break) or a sub-point continues the point before it; a footnote between
-    them is skipped."""
+    lower case (across a page break) or a sub-point continues the point before it; between two points, a
+    footnote or a line the report repeats (a running header its parser kept, `repeated`) is skipped."""
+    paragraphs = [p.strip() for p in paragraphs if p.strip()]
     points: list[str] = []
-    for paragraph in (p.strip() for p in paragraphs):
-        if not paragraph:
-            continue
+    for at, paragraph in enumerate(paragraphs):
         if item.match(paragraph):
             points.append(item.sub("", paragraph))
         elif points and (paragraph[0].islower() or _SUB_POINT.match(paragraph)):
             points[-1] += " " + paragraph
-        elif not (points and _FOOTNOTE.match(paragraph)):
+        elif not (points and (_FOOTNOTE.match(paragraph) or repeated(paragraph))
+                  and at + 1 < len(paragraphs) and item.match(paragraphs[at + 1])):
             break
         if _NEXT_HEADING.search(points[-1]):
             points[-1] = _NEXT_HEADING.sub("", points[-1])
@@ -158,11 +164,12 @@ def _points(paragraphs: list[str], item: re.Pattern) -> list[str]:
 def improvement_points(text: str) -> list[str]:
     """The "What needs to improve?" bullets (ILACS), else the first numbered "Recommendations" (SIF; a
     later such section is the safeguarding board's review)."""
+    repeated = lambda line: text.count(line) > 1  # noqa: E731
     heading = _NEEDS_TO_IMPROVE.search(text)
     if heading:
-        return _points(text[heading.end():].split("\n\n"), _BULLET)
+        return _points(text[heading.end():].split("\n\n"), _BULLET, repeated)
     heading = _RECOMMENDATIONS.search(text)
-    return _points(text[heading.end():].split("\n\n"), _NUMBERED) if heading else []
+    return _points(text[heading.end():].split("\n\n"), _NUMBERED, repeated) if heading else []
 
 
 def read_inspection(pages: tuple[Page, ...], running: tuple[str, ...] = ()) -> Inspection:
@@ -171,7 +178,7 @@ def read_inspection(pages: tuple[Page, ...], running: tuple[str, ...] = ()) -> I
     text = "\n\n".join(p.text for p in pages)
     first_page = pages[0].text if pages else ""
     judgements = _judgements(first_page)
-    lead = _LEAD.search(text)
+    lead = _LEAD.search(text) or _SIGNED.search(text)
     first_day, last_day = inspection_days(first_page)
     return Inspection(
         council=record_council(pages, running),

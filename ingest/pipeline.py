@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -17,6 +17,7 @@ import numpy as np
 from .chunk import chunk_document
 from .embed import Embedder
 from .errors import ParseError, failure_reason
+from .inspections import read_inspection
 from .library import Library
 from .manifest import Manifest, ManifestEntry
 from .metadata import FOLDER_MANIFESTS, folder_manifest, infer_metadata, meta_from_fields, meta_from_sidecar
@@ -115,10 +116,22 @@ def read_documents(path: Path, data: bytes, sha256: str,
         pieces = [(parsed.pages, parsed.meta.merged_over(inferred) if parsed.meta else inferred, None)]
     docs = [Document(doc_id, source, sha256, pages, stated.merged_over(meta) if stated else meta, part)
             for pages, meta, part in pieces]
+    if not parsed.parts:
+        docs[0] = replace(docs[0], inspection=_inspection(docs[0], parsed.running))
     if not parsed.parts and _unrecognised(docs[0].meta):
         warnings.append("not recognised as minutes, a decision, a report or an inspection (no council, committee "
                         "or meeting date found): ingested as plain text; a NAME.meta.json sidecar can supply them")
     return docs, warnings
+
+
+def _inspection(doc: Document, running: tuple[str, ...]) -> dict | None:
+    """An inspection report's reading, read once here and kept in its manifest entry, so a timeline of
+    inspections needs neither the passages nor their reassembly. It is filed under the council the record
+    is filed under, which a sidecar may have stated."""
+    if doc.meta.kind != "inspection_report":
+        return None
+    found = read_inspection(doc.pages, running)
+    return asdict(replace(found, council=doc.meta.council or found.council))
 
 
 def _unrecognised(meta) -> bool:
@@ -303,8 +316,8 @@ def _store_batch(batch, library: Library, embedder: Embedder, report: IngestRepo
         if error:  # the file fails; its entry stays, CHANGING if it had one, as the write may have begun
             report.outcomes.append(FileOutcome(doc.source, "failed", message=failure_reason(error)))
             continue
-        manifest.documents[doc.source] = ManifestEntry(doc.doc_id, doc.sha256, len(doc_chunks),
-                                                       doc.meta.as_dict(), warnings)
+        meta = doc.meta.as_dict() | ({"inspection": doc.inspection} if doc.inspection else {})
+        manifest.documents[doc.source] = ManifestEntry(doc.doc_id, doc.sha256, len(doc_chunks), meta, warnings)
         manifest.revision += 1
         report.outcomes.append(FileOutcome(doc.source, status, len(doc_chunks), "; ".join(warnings)))
     manifest.save()  # only now: every chunk it names is stored

@@ -49,6 +49,7 @@ class Document:
     pages: tuple[Page, ...]
     meta: RecordMeta = field(default_factory=RecordMeta)
     part: str | None = None  # which record of a many-record file (a JSONL line's id)
+    inspection: dict | None = None  # an Ofsted report's reading (ingest/inspections.py), kept in its manifest entry
 
 
 @dataclass(frozen=True)

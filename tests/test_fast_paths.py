@@ -50,7 +50,7 @@ def test_fast_commands_do_not_import_the_model(fake_store):
     store = str(fake_store)
     argvs = [["--version"], ["ask", "--help"], ["mcp", "--help"], ["stats", "--store", store],
              ["decisions", "--store", store], ["ingest", str(CORPUS), "--store", store],
-             ["ask", "x", "--kind", "minute", "--store", store]]
+             ["ask", "x", "--kind", "minute", "--store", store], ["inspections", "--store", store]]
     done = subprocess.run([sys.executable, "-c", _NO_MODEL.replace("ARGVS", repr(argvs))], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -1,10 +1,13 @@
 """Inspections as records: what each Ofsted report prints about its inspection, read back from its text."""
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, needs_shared
+from assistant.cli import inspection_timeline, main
+from conftest import CORPUS, SHARED, needs_shared
 from ingest.inspections import Inspection, Judgement, read_inspection
+from ingest.manifest import ManifestEntry
 from ingest.readers import parse_bytes
 from ingest.records import Page
 
@@ -132,3 +135,32 @@ def test_judgements_lead_inspector_and_type_of_two_reports():
     surrey = _read("dev/ofsted/ofsted_reinspection_surrey_2018-05-16.pdf")
     assert (surrey.type, surrey.lead_inspector, surrey.council) == ("SIF inspection", "Nick Stacey", "Surrey County Council")
     assert surrey.improvements[11].startswith("The local authority should strengthen early planning")
+
+
+def test_a_focused_visit_letter_gives_its_days_signatory_and_points_past_a_running_header():
+    parsed = parse_bytes("letter.pdf", (CORPUS / "eastbridge_ofsted-focused-visit-letter_2024-05-22.pdf").read_bytes())
+    found = read_inspection(parsed.pages, parsed.running)
+    assert (found.type, found.first_day, found.last_day, found.lead_inspector, found.overall) == \
+        ("focused visit", "2024-04-16", "2024-04-17", "Sarah Penhaligon", None)
+    assert len(found.improvements) == 4 and found.improvements[-1].startswith("Management oversight")
+
+
+def test_clerk_inspections_lists_each_council_s_inspections_and_points(fake_store, capsys):
+    assert main(["inspections", "--store", str(fake_store)]) == 0
+    out = capsys.readouterr().out
+    assert "Eastbridge County Council\n  2024-04-16 to 2024-04-17 · focused visit · no overall grade · Sarah Penhaligon" in out
+    assert "      4. Management oversight of the support" in out
+    assert main(["inspections", "--store", str(fake_store), "--council", "eastbridge", "--json"]) == 0
+    (council,) = json.loads(capsys.readouterr().out)["councils"]
+    assert council["council"] == "Eastbridge County Council"
+    assert [i["last_day"] for i in council["inspections"]] == ["2024-04-17"]
+    assert main(["inspections", "--store", str(fake_store), "--council", "Northmoor"]) == 0
+    assert capsys.readouterr().out == "No inspection reports found for Northmoor.\n"
+
+
+def test_the_timeline_puts_each_council_s_newest_inspection_first():
+    entry = lambda council, day: ManifestEntry("d", "s", 1, {"inspection": {"council": council, "last_day": day}})  # noqa: E731
+    documents = {"a": entry("Kent County Council", "2017-03-30"), "b": entry("Kent County Council", "2025-11-07"),
+                 "c": entry("Rutland County Council", "2020-03-13"), "d": ManifestEntry("d", "s", 1, {"kind": "minutes"})}
+    timeline = inspection_timeline(documents, ["kent"])
+    assert [(c["council"], [i["source"] for i in c["inspections"]]) for c in timeline] == [("Kent County Council", ["b", "a"])]
