@@ -55,8 +55,12 @@ class AbstentionModel:
         z = self.bias + sum(w * (x - m) / s for w, x, m, s in zip(self.weights, signals.vector(), self.means, self.scales))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def answers(self, signals: Signals) -> bool:
-        return self.probability(signals) >= self.threshold
+    def answers(self, signals: Signals, threshold: float | None = None) -> bool:
+        """Whether to answer: never about councils the store holds no record of (no labelled answerable
+        question was; the fitted weight alone let strong passages of other councils through), else by P."""
+        if signals.council_not_held:
+            return False
+        return self.probability(signals) >= (self.threshold if threshold is None else threshold)
 
     def to_json(self) -> dict:
         return {"features": list(FEATURES), "means": list(self.means), "scales": list(self.scales),

@@ -139,8 +139,7 @@ class Assistant:
                           mode: str = "full", filters: Filters = NO_FILTERS) -> Answer:
         draft = self.draft(question, history=history, k=k, mode=mode, filters=filters)
         model = abstain.packaged_model()
-        threshold = self.settings.abstain_threshold if self.settings.abstain_threshold is not None else model.threshold
-        answers = bool(draft.hits) and model.probability(draft.signals) >= threshold
+        answers = bool(draft.hits) and model.answers(draft.signals, self.settings.abstain_threshold)
         answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=answers,
                          max_sentences=self.settings.answer_sentences, per_council=draft.hints.across_councils,
                          follow_up=draft.query != draft.question)

@@ -39,7 +39,7 @@ def _assert_clean(capsys) -> str:
     return out
 
 
-@pytest.mark.parametrize("argv", [["ask", QUESTION], ["decisions", "--topic", QUESTION], ["stats"]])
+@pytest.mark.parametrize("argv", [["ask", QUESTION], ["decisions", "--topic", QUESTION, "--all"], ["stats"]])
 def test_plain_output_shows_control_characters_as_escapes(hostile_store, capsys, argv):
     assert main([*argv, "--store", str(hostile_store)]) == 0
     out = _assert_clean(capsys)
@@ -59,7 +59,7 @@ def _strings(data):
             yield from _strings(value)
 
 
-@pytest.mark.parametrize("argv", [["ask", QUESTION], ["decisions", "--topic", QUESTION], ["stats"]])
+@pytest.mark.parametrize("argv", [["ask", QUESTION], ["decisions", "--topic", QUESTION, "--all"], ["stats"]])
 def test_json_output_escapes_them_and_reads_back_the_original(hostile_store, capsys, argv):
     assert main([*argv, "--json", "--store", str(hostile_store)]) == 0
     data = json.loads(_assert_clean(capsys))
