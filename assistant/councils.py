@@ -156,7 +156,8 @@ _CAP = r"[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’.-]*"
 # A council of any country named with its type, as people write it in a question: "Winnipeg City Council",
 # "Stoke Ferry Parish Council", "the City of Toronto", "Town of Oakville". The name's words are capitalised.
 _TYPED_NAME = re.compile(
-    rf"\b((?:(?!(?:The|What|When|Did|Does|How|Which|Who|Why|Has|Have|Was|Were|Is|In|At|By|For)\b){_CAP}[ ]){{1,3}}"
+    rf"\b((?:(?!(?:The|What|When|Did|Does|How|Which|Who|Why|Has|Have|Was|Were|Is|In|At|By|For|Compare|Summari[sz]e|List"
+    rf"|Show|Tell|Describe|Explain|Track|Trace|Give|Find|And|Or)\b){_CAP}[ ]){{1,3}}"
     rf"(?:City|County|Borough|District|Parish|Town|Community|Village|Municipal|Regional)[ ]Council)\b"
     rf"|\b((?:City|Town|Township|Village|County|Municipality)[ ]of[ ]{_CAP}(?:[ ]{_CAP}){{0,2}})")
 

@@ -348,7 +348,8 @@ def councils_asked(query: str) -> tuple[str, ...]:
     any name they go by, and any council named with its type ("Winnipeg City Council", "Town of Oakville")."""
     uk = councils_named_in(query)
     aliases = {council_alias(c) for c in uk}
-    return uk + tuple(c for c in typed_councils_in(query) if council_alias(c) not in aliases)
+    # A typed name that holds a UK council's ("Kent County Council" read as "Visit Kent County Council") is that one.
+    return uk + tuple(c for c in typed_councils_in(query) if council_alias(c) not in aliases and not councils_named_in(c))
 
 
 def _without_names(query: str, councils: set[str]) -> str:

@@ -91,6 +91,7 @@ def test_words_and_other_places_are_not_councils(question):
     ("What did Winnipeg City Council decide about snow clearing?", ("Winnipeg City Council",)),
     ("Did the City of Toronto approve the budget?", ("City of Toronto",)),
     ("How did Cork County Council vote?", ("Cork County Council",)),
+    ("Compare Winnipeg City Council with Toronto", ("Winnipeg City Council",)),  # a verb is no part of a name
     ("What did Kent County Council decide?", ("Kent County Council",)),  # the table's name for it
     ("What did the County Council decide?", ()),  # a type alone names no council
     ("When did Ofsted inspect Kent?", ()),  # a bare place is the table's business, not a typed name
