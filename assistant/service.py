@@ -75,6 +75,8 @@ class Draft:
     relevance: np.ndarray
     hints: QueryHints
     signals: abstain.Signals
+    asked: tuple[str, ...]  # the councils the question names, held or not (councils_asked)
+    held: set[str]  # the councils the store holds records of, as far as these hits tell (councils_held)
 
 
 @dataclass
@@ -145,7 +147,7 @@ class Assistant:
                          follow_up=draft.query != draft.question)
         if answer.abstained:  # say why, and what to do next; under filters, ask once more without them
             unfiltered = self.extractive_answer(question, history=history, k=k, mode=mode) if filters.active else None
-            why = explain(draft.query, asked=councils_asked(draft.query), held=self.councils_held(draft.hits),
+            why = explain(draft.query, asked=draft.asked, held=draft.held,
                           filters=filters, closest=answer.citations, unfiltered=unfiltered)
             answer = replace(answer, text=why.text, abstention_reason=why.reason)
         return replace(answer, standalone_question=draft.query if draft.query != draft.question else None,
@@ -166,15 +168,16 @@ class Assistant:
         # A sentence ruled out scores -1.
         quotable = np.ones(len(candidates), dtype=bool) if hints.across_councils else self._quotable(query, hits, candidates)
         relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity, councils), -1.0)
+        asked, held = councils_asked(query), self.councils_held(hits)  # once: held reads whole records
         # Whether the records answer is judged on the whole conversation; for a follow-up, the sentences
         # quoted must answer the new question too ("Which part of the service was responsible for that
         # verdict?" is not answered by the verdict again).
-        signals = self.signals(query, hits, relevance, hints)
+        signals = self.signals(query, hits, relevance, hints, asked, held)
         if query != question:
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
             relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
                                  -1.0)
-        return Draft(question, query, hits, candidates, relevance, hints, signals)
+        return Draft(question, query, hits, candidates, relevance, hints, signals, asked, held)
 
     def councils_held(self, hits: list[Hit]) -> set[str]:
         """The councils the store holds records of: those its records are of, and, for each record found whose
@@ -186,12 +189,13 @@ class Assistant:
             passages.setdefault(chunk.doc_id, []).append(chunk.text)
         return self.library.councils() | {name for texts in passages.values() for name in most_named(texts)}
 
-    def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, hints: QueryHints) -> abstain.Signals:
-        """What the abstention model reads about how well the passages found answer `query`."""
+    def signals(self, query: str, hits: list[Hit], relevance: np.ndarray, hints: QueryHints,
+                asked: tuple[str, ...], held: set[str]) -> abstain.Signals:
+        """What the abstention model reads about how well the passages found answer `query`; `asked` and
+        `held` as `councils_asked` and `councils_held` give them."""
         names = [*hints.councils, *(n for h in hits for n in (h.chunk.meta.council, h.chunk.meta.committee) if n)]
-        asked = councils_asked(query)
-        held = {council_alias(c) for c in self.councils_held(hits)}
-        not_held = [c for c in asked if not is_held(c, held)]
+        held_aliases = {council_alias(c) for c in held}
+        not_held = [c for c in asked if not is_held(c, held_aliases)]
         key = key_terms(query)
         terms = abstain.content_terms(query, names)
         return abstain.Signals(

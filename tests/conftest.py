@@ -78,6 +78,17 @@ def unloadable(monkeypatch):
     return embedder
 
 
+@pytest.fixture
+def fake_model(monkeypatch):
+    """The CLI's embedder, under the real model's name, with instant hash vectors: where what is stored and
+    printed is the point, not what ranks first."""
+    from ingest.embed import DEFAULT_MODEL, Embedder
+
+    embedder = Embedder(DEFAULT_MODEL, 384, FakeModel)
+    monkeypatch.setattr("assistant.service.load_embedder", lambda *_: embedder)
+    return embedder
+
+
 @pytest.fixture(scope="session")
 def fake_store(tmp_path_factory) -> Path:
     """The demo corpus ingested with `FakeModel`, under the real model's name: for commands that must

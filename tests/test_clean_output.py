@@ -6,8 +6,6 @@ import re
 import pytest
 
 from assistant.cli import main
-from conftest import FakeModel
-from ingest.embed import DEFAULT_MODEL, Embedder
 
 # What a terminal would act on: C0 but newline and tab, DEL, C1, and the bidirectional overrides.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -16,9 +14,8 @@ COUNCIL = "Evil\x1b[2J Parish Council"
 
 
 @pytest.fixture
-def hostile_store(tmp_path, monkeypatch, capsys):
+def hostile_store(tmp_path, fake_model, capsys):
     """A store of one record whose name, text and sidecar hold control characters."""
-    monkeypatch.setattr("assistant.service.load_embedder", lambda *_: Embedder(DEFAULT_MODEL, 384, FakeModel))
     records = tmp_path / "records"
     records.mkdir()
     record = records / "minutes\x1b[31m.md"
@@ -70,8 +67,7 @@ def test_json_output_escapes_them_and_reads_back_the_original(hostile_store, cap
         assert any("\u202eedoc" in c["text"] for c in data["citations"])
 
 
-def test_a_file_name_with_an_escape_is_shown_escaped_in_its_error(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("assistant.service.load_embedder", lambda *_: Embedder(DEFAULT_MODEL, 384, FakeModel))
+def test_a_file_name_with_an_escape_is_shown_escaped_in_its_error(tmp_path, fake_model, capsys):
     (tmp_path / "evil\x1b[2J.pdf").write_bytes(b"not a PDF")
     assert main(["ingest", str(tmp_path / "evil\x1b[2J.pdf"), "--store", str(tmp_path / "store")]) == 1
     out, err = capsys.readouterr()

@@ -19,14 +19,6 @@ GOOD = ["little-ashby-pc_2024-03-04_minutes.md", "northmoor_cabinet_2024-02-13_i
 
 
 @pytest.fixture
-def fake_model(monkeypatch):
-    """The CLI's embedder, under the real model's name, with instant hash vectors."""
-    embedder = Embedder(DEFAULT_MODEL, 384, FakeModel)
-    monkeypatch.setattr("assistant.service.load_embedder", lambda *_: embedder)
-    return embedder
-
-
-@pytest.fixture
 def records(tmp_path):
     """Good records, and good first versions of the files a test will then poison."""
     folder = tmp_path / "records"
