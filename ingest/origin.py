@@ -30,8 +30,8 @@ _TYPED_UPPER = re.compile(rf"\b((?:{_UPPER_WORD}[ ]+(?:(?:AND|UPON|ON|IN|UNDER|W
 _PLAIN = re.compile(rf"\b((?:{_WORD}[ ,]+(?:and[ ]+)?){{1,5}}Council|(?:London|Royal) Borough of(?: {_WORD}){{1,3}}"
                     rf"(?: (?:and|upon) {_WORD})?)\b")
 _PLAIN_UPPER = re.compile(rf"\b((?:{_UPPER_WORD}[ ,]+(?:AND[ ]+)?){{1,5}}COUNCIL)\b")
-_COUNCIL_OF_THE = re.compile(r"\bCouncil of the (City|County|Borough|Town) of ([A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)?)",
-                             re.I)
+# The place's own words are capitalised: "the Council of the City of Vancouver was held" names Vancouver.
+_COUNCIL_OF_THE = re.compile(r"\b(?i:Council of the (City|County|Borough|Town) of) ([A-Z][A-Za-z-]+(?: [A-Z][A-Za-z-]+)?)")
 # "Inspection of Bournemouth, Christchurch and Poole local authority children’s services", however wrapped;
 # "Focused visit to Eastbridge County Council children's services".
 _OFSTED = re.compile(r"(?:Inspection of|visit to)\s+(?:the\s+)?(.{2,80}?)\s+(?:local\s+authority\s+)?children['’]s\s+"

@@ -18,6 +18,7 @@ def _pages(*texts):
      "West Dereham Parish Council"),
     ("The City Record Official Publication of the Council of the City of Cleveland", "Cleveland City Council"),
     ("A REGULAR MEETING OF THE COUNCIL OF THE CITY OF PORTLAND, OREGON WAS HELD", "Portland City Council"),
+    ("A Regular Meeting of the Council of the City of Vancouver was held on Tuesday", "Vancouver City Council"),
     ("Northmoor Borough Council\n\nCabinet", "Northmoor Borough Council"),  # not a UK council we know: as named
     # Councils abroad, as their records name themselves (#14: Irish and Canadian minutes).
     ("MINUTES OF THE MONTHLY MEETING OF DUBLIN CITY COUNCIL HELD IN THE COUNCIL CHAMBER, CITY HALL",
