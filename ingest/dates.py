@@ -41,6 +41,9 @@ _PATTERNS = [
     # MAY 4TH 2020, June 8, 2021
     (re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
      lambda m: (m[3], m[1], m[2])),
+    # 2024 March 5, as Calgary dates its council's minutes ("Tuesday, 2024 March 5, 9:30 AM")
+    (re.compile(rf"\b(\d{{4}}),?\s+({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{4}})", re.I),
+     lambda m: (m[1], m[2], m[3])),
     # 08-Jan-20
     (re.compile(rf"\b(\d{{1,2}})-({_MONTH_RE})-(\d{{2}}|\d{{4}})\b", re.I), lambda m: (m[3], m[2], m[1])),
     # THIS 12TH DAY OF JANUARY, 2011

@@ -8,6 +8,7 @@ from ingest.dates import find_dates
     ("WAS HELD THIS 12TH DAY OF JANUARY, 2011 AT 9:30 A.M.", "2011-01-12"),
     ("January the Seventh, Two Thousand and Fifteen", "2015-01-07"),
     ("May the Twenty-Ninth, Two Thousand and Nineteen\n\nFrank G. Jackson", "2019-05-29"),
+    ("REGULAR MEETING OF COUNCIL\nTuesday, 2024 March 5, 9:30 AM", "2024-03-05"),  # Calgary's order
 ])
 def test_dates_are_read_as_councils_write_them(text, iso):
     assert [d for _, d in find_dates(text)] == [iso]
