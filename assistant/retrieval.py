@@ -23,6 +23,7 @@ from ingest.records import Hit
 from ingest.text import collapse
 
 from .councils import councils_named_in
+from .inspection_passages import Report, in_order, key_passages, parts_asked
 from .query import QueryHints, analyse, expand, load_vocabulary
 from .tuning import TUNING
 from .verdicts import VERDICT_PROBE, states_verdict
@@ -72,6 +73,14 @@ class Retriever:
             furniture = index.boilerplate
             rankings = [[cid for cid in ranking if cid not in furniture] for ranking in rankings]
             pool = self._hits_for(_fuse(rankings, 3 * depth))
+            # The named councils' inspection reports' passages that the question asks for (their covers,
+            # verdicts or improvement points) lead the candidates, in a ranking of their own.
+            reports = [h for h in self._inspection_passages(query, hints, {h.chunk.chunk_id: h for h in pool})
+                       if allowed is None or (row := index.position(h.chunk.chunk_id)) is not None and allowed[row]]
+            if reports:
+                leading = {h.chunk.chunk_id for h in reports}
+                pool = reports + [h for h in pool if h.chunk.chunk_id not in leading]
+                rankings.append([h.chunk.chunk_id for h in reports])
             if hints.wants_verdict and hints.councils:
                 pool += self._verdicts_of(hints.councils, {h.chunk.chunk_id for h in pool})
             rankings += hint_rankings(hints, pool)
@@ -110,6 +119,25 @@ class Retriever:
             best.update(self._exact(ids, vector, depth))
             found = sorted(best.items(), key=lambda item: -item[1])[:depth]
         return found
+
+    def _inspection_passages(self, query: str, hints: QueryHints, known: dict[str, Hit]) -> list[Hit]:
+        """Of each inspection report of the councils named (those of the years named first, then newest
+        first), the passages giving what the question asks of it (assistant/inspection_passages.py)."""
+        parts = parts_asked(query, hints)
+        if not parts:
+            return []
+        reports = in_order([Report(entry.doc_id, (entry.meta.get("inspection") or {}).get("last_day")
+                                   or entry.meta.get("meeting_date") or "")
+                            for entry in self.library.manifest.documents.values()
+                            if entry.meta.get("kind") == "inspection_report"
+                            and entry.meta.get("council") in hints.councils], hints.years)
+        if not reports:
+            return []
+        chunks: dict[str, list] = {}
+        for chunk in self.library.store.documents([r.doc_id for r in reports]):
+            chunks.setdefault(chunk.doc_id, []).append(chunk)
+        found = {c.chunk_id: c for r in reports for c in key_passages(chunks.get(r.doc_id, []), parts)}
+        return [known.get(cid) or Hit(chunk, 0.0) for cid, chunk in found.items()]
 
     def _verdicts_of(self, councils: tuple[str, ...], seen: set[str]) -> list[Hit]:
         """The headline judgements of the named councils' inspection reports, which a question about
