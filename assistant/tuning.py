@@ -61,5 +61,13 @@ class Tuning:
     # 1/90, a third of the 2/61 of one ranked first by both its words and its item's discussion.
     precedent_score_share: float = 1 / 3
 
+    # An inspection's links to the meetings since (assistant/inspection_links.py). The window runs from its last
+    # day to the day before the council's next inspection, and at most this long when the store holds none:
+    # three years, the longest an ILACS framework standard inspection cycle runs (Ofsted's framework, not fitted).
+    inspection_window_days: int = 3 * 365
+    # A passage speaks to an improvement point when it holds at least this share of the weight (idf) of the
+    # point's words. SET_BY_PROTOTYPE
+    inspection_point_coverage: float = 0.3
+
 
 TUNING = Tuning()
