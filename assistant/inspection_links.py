@@ -53,9 +53,8 @@ def window(inspection: dict, council_inspections: Iterable[dict]) -> Window | No
         return None
     later = sorted(d for other in council_inspections
                    if (d := other.get("first_day") or other.get("last_day")) and d > start)
-    bound = dt.date.fromisoformat(start) + dt.timedelta(days=TUNING.inspection_window_days)
-    if later:
-        bound = min(bound, dt.date.fromisoformat(later[0]) - dt.timedelta(days=1))
+    bound = (dt.date.fromisoformat(later[0]) - dt.timedelta(days=1) if later
+             else dt.date.fromisoformat(start) + dt.timedelta(days=TUNING.inspection_window_days))
     return Window(start, bound.isoformat())
 
 
