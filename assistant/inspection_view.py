@@ -74,20 +74,23 @@ def grade_rows(timeline: list[dict]) -> list[dict]:
 
 
 def comparison_rows(timeline: list[dict]) -> list[dict]:
-    """Each council's first and latest graded inspection side by side, and the years between them: which
-    councils moved from inadequate to good, and how long it took."""
+    """Each council's first and latest inspection side by side, and the years between them: which councils
+    moved from inadequate to good, and how long it took. A visit that gives no overall grade says so; the
+    change is read only between two grades."""
     rows = []
     for council in timeline:
-        graded = sorted((i for i in council["inspections"] if i.get("overall") and i.get("last_day")),
-                        key=lambda i: i["last_day"])
-        if not graded:
+        dated = sorted((i for i in council["inspections"] if i.get("last_day")), key=lambda i: i["last_day"])
+        if not dated:
             continue
-        first, latest = graded[0], graded[-1]
+        first, latest = dated[0], dated[-1]
         span = (dt.date.fromisoformat(latest["last_day"]) - dt.date.fromisoformat(first["last_day"])).days / 365.25
-        move = GRADE_ORDER.index(latest["overall"]) - GRADE_ORDER.index(first["overall"])
-        rows.append({"council": council["council"], "first": f"{first['overall']} ({first['last_day'][:7]})",
-                     "latest": f"{latest['overall']} ({latest['last_day'][:7]})",
-                     "years between": round(span, 1) if len(graded) > 1 else None,
-                     "change": "—" if len(graded) == 1 else "up" if move > 0 else "down" if move < 0 else "same",
+        grades = [i.get("overall") if i.get("overall") in GRADE_ORDER else None for i in (first, latest)]
+        move = GRADE_ORDER.index(grades[1]) - GRADE_ORDER.index(grades[0]) if all(grades) else None
+        rows.append({"council": council["council"],
+                     "first": f"{grades[0] or 'no overall grade'} ({first['last_day'][:7]})",
+                     "latest": f"{grades[1] or 'no overall grade'} ({latest['last_day'][:7]})",
+                     "years between": round(span, 1) if len(dated) > 1 else None,
+                     "change": "—" if len(dated) == 1 or move is None else
+                               "up" if move > 0 else "down" if move < 0 else "same",
                      "inspections": len(council["inspections"])})
     return rows

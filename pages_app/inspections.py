@@ -59,9 +59,9 @@ def grade_chart(council: dict) -> None:
     st.altair_chart((line + points).properties(height=200), width="stretch")
 
 
-def show_links(links: list[dict], indent: str = "") -> None:
-    for link in links:
-        st.markdown(f"{indent}↳ {escape_markdown(link_line(link))}")
+def show_links(links: list[dict]) -> None:
+    """The linked meetings as one list, each line cited."""
+    st.markdown("\n".join(f"- ↳ {escape_markdown(link_line(link))}" for link in links))
 
 
 def show_inspection(inspection: dict) -> None:
@@ -82,7 +82,7 @@ def show_inspection(inspection: dict) -> None:
             st.markdown(f"{n}\\. {escape_markdown(point)}")
             linked = point_links(inspection, n)
             if linked:
-                show_links(linked, indent="\u2003")
+                show_links(linked)
             else:
                 st.caption("No meeting since found that speaks to this point.")
 

@@ -69,9 +69,13 @@ def test_councils_side_by_side_and_grades_on_an_ordered_scale():
     timeline = [{"council": "Slough Borough Council", "inspections": [
         {"last_day": "2023-02-03", "overall": "requires improvement to be good"},
         {"last_day": "2019-03-08", "overall": "inadequate"}, {"last_day": "2018-01-10", "overall": None}]}]
-    assert comparison_rows(timeline) == [{"council": "Slough Borough Council", "first": "inadequate (2019-03)",
-                                          "latest": "requires improvement to be good (2023-02)", "years between": 3.9,
-                                          "change": "up", "inspections": 3}]
+    assert comparison_rows(timeline) == [{"council": "Slough Borough Council", "first": "no overall grade (2018-01)",
+                                          "latest": "requires improvement to be good (2023-02)", "years between": 5.1,
+                                          "change": "—", "inspections": 3}]
+    timeline[0]["inspections"].pop()
+    assert comparison_rows(timeline)[0] | {"council": None} == {
+        "council": None, "first": "inadequate (2019-03)", "latest": "requires improvement to be good (2023-02)",
+        "years between": 3.9, "change": "up", "inspections": 2}
     assert [(r["date"], r["rank"]) for r in grade_rows(timeline)] == [("2023-02-03", 1), ("2019-03-08", 0)]
 
 
