@@ -319,32 +319,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def inspection_timeline(documents: dict, councils: list[str] | None) -> list[dict]:
-    """The stored inspections per council, councils by name and each one's inspections newest first, from
-    the readings kept in the manifest at ingest. `councils`: parts of names, any of which will do."""
-    wanted = [c.lower() for c in councils or []]
-    by_council: dict[str, list[dict]] = {}
-    for source, entry in documents.items():
-        found = entry.meta.get("inspection")
-        council = (found or {}).get("council") or "(council unknown)"
-        if found and (not wanted or any(w in council.lower() for w in wanted)):
-            by_council.setdefault(council, []).append({**found, "source": source})
-    return [{"council": council, "inspections": sorted(found, key=lambda i: i["last_day"] or "", reverse=True)}
-            for council, found in sorted(by_council.items())]
-
-
 def _print_inspection(inspection: dict) -> None:
-    days = " to ".join(dict.fromkeys(d for d in (inspection["first_day"], inspection["last_day"]) if d)) or "undated"
-    print(f"  {days} · {inspection['type'] or 'inspection'} · {inspection['overall'] or 'no overall grade'}"
+    from .inspection_view import days, link_line, point_links
+
+    print(f"  {days(inspection)} · {inspection['type'] or 'inspection'} · {inspection['overall'] or 'no overall grade'}"
           f" · {inspection['lead_inspector'] or 'lead inspector not named'}")
+    for link in point_links(inspection, None):
+        print(f"    ↳ {link_line(link)}")
     for n, point in enumerate(inspection["improvements"], start=1):
         print(f"      {n}. {point}")
+        for link in point_links(inspection, n):
+            print(f"          ↳ {link_line(link)}")
 
 
 def cmd_inspections(args: argparse.Namespace) -> int:
-    """Read from the manifest alone: no model, no Chroma."""
-    documents = _open(args).library.manifest.documents
+    """Read from the manifest, and the links found by lexical retrieval over the store: no model."""
+    from .inspection_view import inspection_timeline, with_links
+
+    assistant = _open(args)
+    documents = assistant.library.manifest.documents
     timeline = inspection_timeline(documents, args.council)
+    if timeline and not args.no_links:
+        timeline = with_links(timeline, assistant.inspection_links(timeline))
     if args.json:
         print(json.dumps({"councils": timeline}, ensure_ascii=False))
         return 0
@@ -538,8 +534,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("inspections", parents=[common], help="Ofsted inspections per council, newest first: "
-                       "grades, lead inspector and what needs to improve")
+                       "grades, lead inspector, what needs to improve and the meetings since on each")
     p.add_argument("--council", action="append", help="only this council (part of its name will do; repeatable)")
+    p.add_argument("--no-links", action="store_true",
+                   help="leave out the meetings since that speak to each inspection and point (↳ lines)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_inspections)
 

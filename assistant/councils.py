@@ -6,9 +6,11 @@ Imports nothing of Clerk's, so ingest may use it as well as the assistant.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -166,3 +168,10 @@ def typed_councils_in(text: str) -> tuple[str, ...]:
     """Councils a text names with their type, whether the table knows them or not, as `canonical` keeps them."""
     found = [canonical(m.group(1) or m.group(2)) for m in _TYPED_NAME.finditer(text)]
     return tuple(dict.fromkeys(n for n in found if n))
+
+
+def most_named(texts: Iterable[str]) -> tuple[str, ...]:
+    """The UK councils named in the most of these passages (all of them, when several tie)."""
+    counts = Counter(name for text in texts for name in councils_named_in(text))
+    top = max(counts.values(), default=0)
+    return tuple(name for name, n in counts.items() if n == top)

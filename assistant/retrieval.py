@@ -47,13 +47,17 @@ class Retriever:
     rerank_depth: int = 20
 
     def search(self, query: str, k: int, mode: str = "full", depth: int = 50,
-               filters: Filters = NO_FILTERS) -> list[Hit]:
+               filters: Filters = NO_FILTERS, within: np.ndarray | None = None) -> list[Hit]:
+        """The `k` best passages for `query` under `filters`, and of those only the ones `within` (a mask over
+        the lexical index) allows: a selection filters cannot say, such as records of unknown council."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose from {', '.join(MODES)}")
         index = self.library.lexical()  # never store.count(): that costs 8 ms a call at 100k passages
         if not index.ids:
             return []
         allowed = index.allowed(filters) if filters.active else None
+        if within is not None:
+            allowed = within if allowed is None else allowed & within
         if allowed is not None and not allowed.any():
             return []
         depth = max(depth, k)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -32,7 +31,7 @@ from .compose import (
     restatements,
     sentence_relevance,
 )
-from .councils import councils_named_in, typed_councils_in
+from .councils import councils_named_in, most_named, typed_councils_in
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
@@ -270,6 +269,46 @@ class Assistant:
                 said.setdefault(decision.chunk_id, []).append(hit.chunk.text)
         return {chunk_id: " ".join(texts) for chunk_id, texts in said.items()}
 
+    def inspection_links(self, timeline: list[dict], mode: str = "lexical") -> dict[str, list]:
+        """The meetings that speak to each inspection of `timeline` (councils with their inspections, as
+        `clerk inspections` lists them) and to each of its points, by the report's source: the passages found
+        within the council's records of the window (inspection_links.links), each record read whole once."""
+        from . import inspection_links as il
+
+        index = self.library.lexical()
+        if not index.ids:
+            return {}
+        columns, retriever = index.columns(), self.retriever
+        names, codes = columns.kinds
+        not_reports = ~np.isin(codes, [i for i, kind in enumerate(names) if kind == "inspection_report"])
+        unknown_council = np.isin(columns.councils[1], [i for i, c in enumerate(columns.councils[0]) if not c])
+        found: dict[str, tuple] = {}
+        for council in timeline:
+            ours = (index.allowed(Filters(councils=(council["council"],))) | unknown_council) & not_reports
+            for inspection in council["inspections"]:
+                span = il.window(inspection, council["inspections"])
+                if span is None:
+                    continue
+                start, end = (int(d.replace("-", "")) for d in (span.start, span.end))
+                within = ours & ((columns.dates == 0) | ((columns.dates >= start) & (columns.dates <= end)))
+                if not within.any():
+                    continue
+                queries = [(None, il.PLAN_QUERY)] + [(n, f"{point} {il.PLAN_QUERY}")
+                                                     for n, point in enumerate(inspection["improvements"], start=1)]
+                found[inspection["source"]] = (council["council"], span, [
+                    (n, retriever.search(query, LINK_DEPTH, mode=mode, within=within)) for n, query in queries])
+        doc_ids = sorted({h.chunk.doc_id for _, _, hits in found.values() for _, found_hits in hits for h in found_hits})
+        chunks: dict[str, list] = {}
+        for chunk in self.library.store.documents(doc_ids) if doc_ids else ():
+            chunks.setdefault(chunk.doc_id, []).append(chunk)
+        records = {doc_id: il.record_facts(texts) for doc_id, texts in chunks.items()}
+        terms = sorted({t for council in timeline for i in council["inspections"] for p in i["improvements"]
+                        for t in il.point_terms(p)})
+        idf = index.idf(terms)
+        by_source = {i["source"]: i for council in timeline for i in council["inspections"]}
+        return {source: il.links(by_source[source], council, span, hits, records, idf)
+                for source, (council, span, hits) in found.items()}
+
     def _quotable(self, query: str, hits: list[Hit], candidates: list[Candidate]) -> np.ndarray:
         """Which sentences may be quoted: only those of records that mention every name the question is
         about and one of its years. Bramford's footpath to Westbury says nothing of when Westbury's meeting
@@ -303,6 +342,10 @@ class Assistant:
         vectors = self.embedder.encode([query, *texts])
         return vectors[1:] @ vectors[0]
 
+
+# How many passages are searched for an inspection and for each of its points: deeper ones rarely pass the
+# coverage floor, and a meeting's best passage is among the first it has.
+LINK_DEPTH = 20
 
 # How many passages a topic's item discussions are searched to: an item found deeper adds nothing to its decisions.
 ITEM_DEPTH = 30
@@ -338,13 +381,6 @@ def _same_item(decision, passage) -> bool:
     of its own is not the discussion of the next item's decision."""
     numbers = [c.meta.minute or c.meta.item for c in (decision, passage)]
     return None in numbers or numbers[0] == numbers[1]
-
-
-def most_named(texts: Iterable[str]) -> tuple[str, ...]:
-    """The UK councils named in the most of these passages (all of them, when several tie)."""
-    counts = Counter(name for text in texts for name in councils_named_in(text))
-    top = max(counts.values(), default=0)
-    return tuple(name for name, n in counts.items() if n == top)
 
 
 def councils_asked(query: str) -> tuple[str, ...]:

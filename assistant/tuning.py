@@ -61,5 +61,15 @@ class Tuning:
     # 1/90, a third of the 2/61 of one ranked first by both its words and its item's discussion.
     precedent_score_share: float = 1 / 3
 
+    # An inspection's links to the meetings since (assistant/inspection_links.py). The window runs from its last
+    # day to the day before the council's next inspection, and at most this long when the store holds none:
+    # three years, the longest an ILACS framework standard inspection cycle runs (Ofsted's framework, not fitted).
+    inspection_window_days: int = 3 * 365
+    # A passage speaks to an improvement point when one of its sentences holds at least two of the point's words
+    # and this share of their weight (idf). Set by hand on the seeds' Rutland and Rotherham meetings and the demo:
+    # Rotherham's four points are quoted whole (1.0), Rutland's "management oversight and decision making" 0.32,
+    # a 0.2 sentence on housing was a true link left out, Eastbridge's links 0.35-0.66. Not fitted to a labelled set.
+    inspection_point_coverage: float = 0.3
+
 
 TUNING = Tuning()

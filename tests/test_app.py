@@ -312,3 +312,17 @@ def test_password_gate_shows_nothing_until_the_password_is_given(app, monkeypatc
     app.text_input[0].set_value("correct horse")
     app.button[0].click().run()
     assert app.chat_input and not app.exception
+
+
+def test_the_inspections_page_charts_the_grades_and_lists_each_point_with_the_meetings_since(app):
+    at = app.run()
+    at.switch_page("pages_app/inspections.py").run()
+    assert not at.exception
+    assert [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]  # the grades by date
+    assert at.dataframe[0].value["council"].tolist() == ["Eastbridge County Council"]  # side by side
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]  # as read: Markdown's escapes undone
+    point = shown.index("3. Care leavers' access to their health histories and to adult mental health services.")
+    newest, older = shown[point + 1].split("\n")  # the meetings since that speak to it, newest first
+    assert newest.startswith("- ↳ 2024-09-10 · Eastbridge County Council · Corporate Parenting Panel")
+    assert older.startswith("- ↳ 2024-06-18 · Eastbridge County Council") and "care leavers' mental health" in older
+    assert any("- ↳ 2024-06-18" in s and "to note the outcome of the Ofsted focused visit" in s for s in shown)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import inspection_timeline, main
+from assistant.cli import main
+from assistant.inspection_view import inspection_timeline
 from conftest import CORPUS, SHARED, needs_shared
 from ingest.inspections import Inspection, Judgement, read_inspection
 from ingest.manifest import ManifestEntry
