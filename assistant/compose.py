@@ -26,6 +26,10 @@ class Candidate:
     text: str
     decision: bool = False  # from a passage that is a substantive decision
     verdict: bool = False  # states an inspection's overall judgement
+    # Of an inspection report the question asks about: gives what it asks (assistant/inspection_passages.py),
+    # or is of an older report than "the last inspection" asked for.
+    part: bool = False
+    superseded: bool = False
 
 
 def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
@@ -36,16 +40,25 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
         position = 0
         decision = bool(hit.chunk.decision and not hit.chunk.decision.procedural)
         for paragraph in hit.chunk.text.split("\n\n"):
-            if is_heading(paragraph):
+            # A heading states nothing, except a report's headline verdict ("Children's services in Kent
+            # are good", "Overall effectiveness Good"), which answers a question about the verdict.
+            verdict_line = is_heading(paragraph) and states_verdict(paragraph)
+            if is_heading(paragraph) and not verdict_line:
                 continue
             for start, end in (c for span in sentences(paragraph) for c in _clauses(paragraph, *span)):
                 text = paragraph[start:end].strip().lstrip("• ").strip()
                 # A question in a record (a councillor's written question, an agenda's "What needs to
                 # improve?") restates what is asked; its answer is elsewhere.
-                if len(text.split()) >= 4 and text != hit.chunk.meta.title and not text.endswith("?"):
+                if (len(text.split()) >= 4 or verdict_line) and text != hit.chunk.meta.title \
+                        and not _QUESTION_END.search(text) and not (text.startswith("(") and text.endswith(")")):
                     out.append(Candidate(i, position, text, decision, states_verdict(text)))
                     position += 1
     return out
+
+
+# "What needs to improve?1": a question, and its footnote's mark. An aside in brackets ("(Outcome 4, national
+# framework)") is no sentence either.
+_QUESTION_END = re.compile(r"\?\d{0,2}$")
 
 
 # "Inspection dates: 20 February to 3 March 2023", "Lead inspector: Lisa Summers, …": a report's cover lines.
@@ -144,7 +157,13 @@ def sentence_relevance(candidates: list[Candidate], similarity: np.ndarray, over
     relevance = similarity + t.overlap_weight * overlap + rank_prior + decided + judged
     if forms is not None:
         relevance = relevance + t.answer_form_bonus * forms
-    return relevance if unasked is None else relevance - t.unasked_label_penalty * unasked
+    part = np.asarray([c.part for c in candidates], dtype=bool)
+    superseded = np.asarray([c.superseded for c in candidates], dtype=bool)
+    # Of "the last inspection", an older report's sentences answer about another inspection: never quoted.
+    relevance = np.where(superseded, -1.0, relevance + t.inspection_part_bonus * part)
+    if unasked is not None:  # a report's own line giving what was asked of it is no restatement
+        relevance = relevance - t.unasked_label_penalty * (unasked & ~part)
+    return relevance
 
 
 def human_date(iso: str) -> str:
@@ -248,7 +267,8 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     best = float(relevance.max())
     threshold = TUNING.quote_floor
 
-    order = np.argsort(-relevance)
+    # A report's own lines giving what was asked of it come first, then the rest by relevance.
+    order = sorted(np.argsort(-relevance, kind="stable"), key=lambda i: not (candidates[i].part and relevance[i] >= 0))
     chosen: list[Candidate] = []
     per_passage: dict[int, int] = {}
     answered_for: set[str] = set()
@@ -259,11 +279,16 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     floor = threshold if per_council else max(threshold if not follow_up else 0.0, best - TUNING.quote_window)
     for i in order:
         candidate = candidates[i]
-        if len(chosen) >= max_sentences or relevance[i] < floor:
+        if len(chosen) >= max_sentences or relevance[i] < 0:
             break
+        # Below the floor only a report's own line giving what was asked of it (found by the report's
+        # structure, not by how much it sounds like the question) is quoted.
+        if relevance[i] < floor and not candidate.part:
+            continue
         # One sentence a passage (two of a decision's parts), so an answer draws on more of the passages
         # found: on the dev questions the quoted passages held the evidence for 72 % instead of 62 %.
-        if per_passage.get(candidate.hit_index, 0) >= (2 if candidate.decision else 1) \
+        # A report's lines giving what was asked (its dates and inspector, its improvement points) all count.
+        if per_passage.get(candidate.hit_index, 0) >= (2 if candidate.decision else max_sentences if candidate.part else 1) \
                 or candidate.text in {c.text for c in chosen}:
             continue
         if per_council:
@@ -275,6 +300,8 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
         chosen.append(candidate)
         per_passage[candidate.hit_index] = per_passage.get(candidate.hit_index, 0) + 1
 
+    if not chosen:
+        return abstention(question, hits)
     # Sources are numbered in rank order; each keeps the first sentence quoted from it for highlighting.
     supporting: dict[int, str] = {}
     for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):

@@ -14,27 +14,32 @@ import re
 from dataclasses import dataclass
 
 from ingest.records import Chunk
+from ingest.text import collapse
 
 from .query import QueryHints
 from .verdicts import states_verdict
 
 # What a question asks of an inspection, besides its verdict (QueryHints.wants_verdict).
-_ASKS_COVER = re.compile(r"\b(when|who|led|lead inspector|inspectors?|dates?)\b", re.I)
-_ASKS_IMPROVEMENTS = re.compile(r"\b(improve|improvements?|recommendations?|areas? for|weakness(es)?|shortcomings?)\b",
-                                re.I)
+# "Inspectors said …" asks what they said, not who they were.
+_ASKS_COVER = re.compile(r"\b(when|who led|led (by|the)|lead inspector|which inspectors?|who inspected|dates? of)\b", re.I)
+# The list itself: "areas for improvement", "what needs to improve"; not "how much … needed to improve".
+_ASKS_IMPROVEMENTS = re.compile(r"\b(areas? (for|of) (improvement|development)|improvement points?|recommendations?"
+                                r"|what (\w+ ){0,8}(needs?|needed|had|has|have) to (improve|do better)|weakness(es)?"
+                                r"|shortcomings?)\b", re.I)
 # A grade is no question about improvement points: "rated requires improvement to be good".
 _GRADE_WORDS = re.compile(r"\brequir\w*\s+improvement(\s+to\s+be\s+good)?", re.I)
 
-# Where a report says each: its cover's "Inspection dates: …" and "Lead inspector: …" lines (a visit's letter
-# is signed by "His Majesty's Inspector"); its "What needs to improve?" list, or a SIF report's Recommendations.
+# Where a report gives its dates and inspector: its cover's "Inspection dates: …" and "Lead inspector: …" lines
+# (a visit's letter is signed by "His Majesty's Inspector"). Its improvement points were read at ingest.
 _COVER = re.compile(r"Inspection dates?:|Lead inspector:|(?:His|Her) Majesty[’']s Inspector", re.I)
-_IMPROVEMENTS = re.compile(r"What needs to improve|^Recommendations$", re.I | re.M)
 
 
 @dataclass(frozen=True)
 class Report:
     doc_id: str
     day: str  # ISO: the inspection's last day, else the record's date; "" when neither is known
+    council: str | None = None
+    points: tuple[str, ...] = ()  # its "what needs to improve" points, as ingest/inspections.py read them
 
 
 def parts_asked(question: str, hints: QueryHints) -> tuple[str, ...]:
@@ -55,15 +60,24 @@ def in_order(reports: list[Report], years: tuple[int, ...]) -> list[Report]:
     return sorted(newest_first, key=lambda r: not (r.day[:4].isdigit() and int(r.day[:4]) in years))
 
 
-def key_passages(chunks: list[Chunk], parts: tuple[str, ...]) -> list[Chunk]:
-    """Of one report's passages, the first in the report's order that gives each part asked for."""
-    tests = {"verdict": lambda c: states_verdict(f"{c.heading or ''} {c.text}"),
-             "cover": lambda c: bool(_COVER.search(c.text)),
-             "improvements": lambda c: bool(_IMPROVEMENTS.search(c.text))}
+def key_passages(chunks: list[Chunk], parts: tuple[str, ...], report: Report) -> list[Chunk]:
+    """Of one report's passages, the first in the report's order that gives each part asked for (for its
+    improvement points, each passage holding one: a list can run on into the next passage)."""
     ordered = sorted(chunks, key=lambda c: (c.page, c.start))
     found: list[Chunk] = []
     for part in parts:
-        chunk = next((c for c in ordered if tests[part](c)), None)
-        if chunk is not None and all(chunk.chunk_id != f.chunk_id for f in found):
-            found.append(chunk)
+        giving = [c for c in ordered if any(gives_part(line, (part,), report) for line in c.text.split("\n\n"))]
+        for chunk in giving if part == "improvements" else giving[:1]:
+            if all(chunk.chunk_id != f.chunk_id for f in found):
+                found.append(chunk)
     return found
+
+
+def gives_part(sentence: str, parts: tuple[str, ...], report: Report) -> bool:
+    """Whether a sentence of a report gives a part asked for: a cover line ("Inspection dates: …", "Lead
+    inspector: …"), a verdict, or (part of) one of the report's improvement points."""
+    said = collapse(sentence).strip(" •◼▪■●")
+    return ("cover" in parts and bool(_COVER.search(sentence))) \
+        or ("verdict" in parts and states_verdict(sentence)) \
+        or ("improvements" in parts and len(said.split()) >= 3
+            and any(said in point or point in said for point in map(collapse, report.points)))

@@ -79,7 +79,7 @@ class Retriever:
             pool = self._hits_for(_fuse(rankings, 3 * depth))
             # The named councils' inspection reports' passages that the question asks for (their covers,
             # verdicts or improvement points) lead the candidates, in a ranking of their own.
-            reports = [h for h in self._inspection_passages(query, hints, {h.chunk.chunk_id: h for h in pool})
+            reports = [h for h in self.inspection_passages(query, hints, {h.chunk.chunk_id: h for h in pool})
                        if allowed is None or (row := index.position(h.chunk.chunk_id)) is not None and allowed[row]]
             if reports:
                 leading = {h.chunk.chunk_id for h in reports}
@@ -124,24 +124,28 @@ class Retriever:
             found = sorted(best.items(), key=lambda item: -item[1])[:depth]
         return found
 
-    def _inspection_passages(self, query: str, hints: QueryHints, known: dict[str, Hit]) -> list[Hit]:
+    def inspection_passages(self, query: str, hints: QueryHints, known: dict[str, Hit] | None = None) -> list[Hit]:
         """Of each inspection report of the councils named (those of the years named first, then newest
         first), the passages giving what the question asks of it (assistant/inspection_passages.py)."""
         parts = parts_asked(query, hints)
         if not parts:
             return []
-        reports = in_order([Report(entry.doc_id, (entry.meta.get("inspection") or {}).get("last_day")
-                                   or entry.meta.get("meeting_date") or "")
-                            for entry in self.library.manifest.documents.values()
-                            if entry.meta.get("kind") == "inspection_report"
-                            and entry.meta.get("council") in hints.councils], hints.years)
+        reports = self.inspection_reports(hints)
         if not reports:
             return []
         chunks: dict[str, list] = {}
         for chunk in self.library.store.documents([r.doc_id for r in reports]):
             chunks.setdefault(chunk.doc_id, []).append(chunk)
-        found = {c.chunk_id: c for r in reports for c in key_passages(chunks.get(r.doc_id, []), parts)}
-        return [known.get(cid) or Hit(chunk, 0.0) for cid, chunk in found.items()]
+        found = {c.chunk_id: c for r in reports for c in key_passages(chunks.get(r.doc_id, []), parts, r)}
+        return [(known or {}).get(cid) or Hit(chunk, 0.0) for cid, chunk in found.items()]
+
+    def inspection_reports(self, hints: QueryHints) -> list[Report]:
+        """The inspection reports of the councils named: those of the years named first, then newest first."""
+        return in_order([Report(entry.doc_id, inspection.get("last_day") or entry.meta.get("meeting_date") or "",
+                                entry.meta.get("council"), tuple(inspection.get("improvements") or ()))
+                         for entry in self.library.manifest.documents.values()
+                         if entry.meta.get("kind") == "inspection_report" and entry.meta.get("council") in hints.councils
+                         for inspection in [entry.meta.get("inspection") or {}]], hints.years)
 
     def _verdicts_of(self, councils: tuple[str, ...], seen: set[str]) -> list[Hit]:
         """The headline judgements of the named councils' inspection reports, which a question about

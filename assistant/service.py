@@ -32,6 +32,7 @@ from .compose import (
     sentence_relevance,
 )
 from .councils import councils_named_in, most_named, typed_councils_in
+from .inspection_passages import gives_part, parts_asked
 from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
@@ -164,6 +165,7 @@ class Assistant:
         councils = self.library.councils()
         similarity = self._similarity(_without_names(query, councils), [c.text for c in candidates])
         hints = analyse(query, councils)
+        candidates = self._inspection_parts(query, hints, hits, candidates)
         # A sentence ruled out scores -1.
         quotable = np.ones(len(candidates), dtype=bool) if hints.across_councils else self._quotable(query, hits, candidates)
         relevance = np.where(quotable, self._relevance(query, hits, candidates, similarity, councils), -1.0)
@@ -331,10 +333,32 @@ class Assistant:
         # "Oakley Town Council Minutes of the meeting held on …" is not when Oakley's meeting closed.
         names = " ".join(filter(None, (v for h in hits for v in (h.chunk.meta.council, h.chunk.meta.committee))))
         terms = set(tokenize([question])[0]) - set(tokenize([names])[0] if names else ())
+        hints = analyse(question, councils)
         return sentence_relevance(candidates, similarity, _term_overlap(terms, [c.text for c in candidates]),
                                   decisions_wanted=bool(DECISION_QUESTION.search(question)),
-                                  verdict_wanted=analyse(question, councils).wants_verdict,
-                                  unasked=restatements(candidates, terms), forms=answer_forms(question, candidates))
+                                  verdict_wanted=hints.wants_verdict, unasked=restatements(candidates, terms),
+                                  forms=answer_forms(question, candidates))
+
+    def _inspection_parts(self, question: str, hints: QueryHints, hits: list[Hit],
+                          candidates: list[Candidate]) -> list[Candidate]:
+        """For a question about the inspections of councils it names, the sentences of their reports that
+        give what it asks (the dates and lead inspector, the verdict, the improvement points) are marked as
+        such; for "the last inspection", those of each council's newest report, and the others of its older
+        reports are marked as superseded."""
+        parts = parts_asked(question, hints)
+        reports = {r.doc_id: r for r in self.retriever.inspection_reports(hints)} if parts else {}
+        if not reports:
+            return candidates
+        newest: dict[str | None, str] = {}
+        for report in reports.values():  # newest first: each council's first report is its newest
+            newest.setdefault(report.council, report.doc_id)
+        marked = []
+        for candidate in candidates:
+            report = reports.get(hits[candidate.hit_index].chunk.doc_id)
+            current = not hints.wants_recent or report is None or newest[report.council] == report.doc_id
+            marked.append(replace(candidate, part=bool(report) and current and gives_part(candidate.text, parts, report),
+                                  superseded=bool(report) and not current))
+        return marked
 
     def _similarity(self, query: str, texts: list[str]) -> np.ndarray:
         if not texts:

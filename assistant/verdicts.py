@@ -16,7 +16,9 @@ _JUDGEMENT = r"(inadequate|requir(es|ed|e) improvement|good|outstanding)"
 # "Services to children and families in Sefton … are inadequate", "Children's services in Surrey are inadequate",
 # "Services for children … have improved since the inspection in 2018, when they were judged to be inadequate".
 _VERDICT = re.compile(rf"\boverall effectiveness\W{{0,3}}((is|was|were|has been|had been|have been)\s+)?(judged\s+)?(to be\s+)?(now\s+)?{_JUDGEMENT}\b"
-                      rf"|\bservices (for|to|in)\b[^.]{{0,120}}?\b(are|is|remain|were|was)\s+(now\s+)?(judged\s+)?(to be\s+)?{_JUDGEMENT}\b",
+                      rf"|\bservices (for|to|in)\b[^.]{{0,120}}?\b(are|is|remain|were|was)\s+(now\s+)?(judged\s+)?(to be\s+)?{_JUDGEMENT}\b"
+                      # A SIF re-inspection's headline: "Children's services in Norfolk requires improvement to be good".
+                      rf"|\bservices (for|to|in)\b[^.]{{0,120}}?\brequires? improvement to be good\b",
                       re.I)
 
 

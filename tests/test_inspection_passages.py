@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeModel
 
-from assistant.inspection_passages import Report, in_order, key_passages, parts_asked
+from assistant.inspection_passages import Report, gives_part, in_order, key_passages, parts_asked
 from assistant.query import QueryHints, analyse
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -27,7 +27,10 @@ def _hints(question: str) -> QueryHints:
     ("How has Ofsted's overall judgement of Westbury County Council moved across its 2018 and 2024 inspections?",
      ("verdict",)),
     ("What areas for improvement did Ofsted give Westbury County Council in 2024?", ("improvements",)),
-    # A grade is not a question about improvement points.
+    ("What did Ofsted say Westbury County Council needs to improve?", ("improvements",)),
+    # How much a service needed to improve, or a grade, is no question about the list of improvement points.
+    ("Were Westbury County Council's leaders aware of how much their services needed to improve before Ofsted came?",
+     ()),
     ("Was Westbury County Council's Ofsted rating requires improvement to be good in 2018?", ("verdict",)),
     # Not about inspections, or no council named: nothing is looked up.
     ("When did Westbury County Council's cabinet meet?", ()),
@@ -47,13 +50,32 @@ def _chunk(n: int, text: str, page: int = 1) -> Chunk:
     return Chunk(f"r:p{page}:{n}", "r", "r.pdf", page, n, n + len(text), None, text, RecordMeta())
 
 
-def test_the_first_passage_in_the_report_that_gives_each_part():
+def test_the_passages_of_a_report_that_give_each_part():
+    report = Report("r", "2024-03-08", "Westbury County Council",
+                    ("Pathway plans for care leavers.", "The timeliness of assessments of children in need."))
     chunks = [_chunk(900, "What needs to improve?\n\n• Pathway plans for care leavers.", page=2),
               _chunk(0, "Inspection of Westbury County Council children’s services\n\nInspection dates: 4 to 8 March 2024"),
               _chunk(400, "Judgement Grade\n\nOverall effectiveness Good"),
-              _chunk(100, "Since the last inspection, services for children in Westbury are now good.", page=3)]
-    found = key_passages(chunks, ("verdict", "cover", "improvements"))
-    assert [c.chunk_id for c in found] == ["r:p1:400", "r:p1:0", "r:p2:900"]
+              _chunk(100, "Since the last inspection, services for children in Westbury are now good.", page=3),
+              # The list runs on into the next passage.
+              _chunk(0, "• The timeliness of assessments of children in need.\n\nThe experiences of children", page=3)]
+    found = key_passages(chunks, ("verdict", "cover", "improvements"), report)
+    assert [c.chunk_id for c in found] == ["r:p1:400", "r:p1:0", "r:p2:900", "r:p3:0"]
+
+
+@pytest.mark.parametrize("sentence,parts,gives", [
+    ("Inspection dates: 4 to 8 March 2024", ("cover",), True),
+    ("Lead inspector: Sam Green, His Majesty’s Inspector", ("cover",), True),
+    ("Inspection dates: 4 to 8 March 2024", ("verdict",), False),
+    ("Children’s services in Westbury requires improvement to be good", ("verdict",), True),
+    ("Pathway plans for care leavers.", ("improvements",), True),
+    ("• The timeliness of assessments", ("improvements",), True),  # a point cut in two by the sentence splitter
+    ("Social workers know their children well.", ("improvements",), False),
+])
+def test_the_lines_that_give_a_part(sentence, parts, gives):
+    report = Report("r", "2024-03-08", "Westbury County Council",
+                    ("Pathway plans for care leavers.", "The timeliness of assessments of children in need."))
+    assert gives_part(sentence, parts, report) is gives
 
 
 FILLER = ("Inspectors looked at the inspection evidence of children's services in Westbury, at case files and at "
@@ -110,3 +132,21 @@ def test_filters_still_hold(assistant):
         filters=Filters(until="2019-12-31"))
     assert hits and all(h.chunk.meta.meeting_date < "2019" for h in hits)
     assert "Lead inspector: Ann Black" in hits[0].chunk.text
+
+
+def test_the_answer_quotes_the_newest_reports_dates_and_inspector(assistant):
+    from assistant.compose import compose
+
+    draft = assistant.draft(
+        "When did Ofsted last inspect Westbury County Council's children's services, and who led the inspection?")
+    answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=True, max_sentences=5)
+    assert "Inspection dates: 4 to 8 March 2024" in answer.text and "Lead inspector: Sam Green" in answer.text
+    assert "Ann Black" not in answer.text and "2018" not in answer.text  # the older report is not the last
+
+
+def test_the_answer_quotes_the_improvement_points_asked_for(assistant):
+    from assistant.compose import compose
+
+    draft = assistant.draft("What areas for improvement did Ofsted give Westbury County Council in 2024?")
+    answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=True, max_sentences=5)
+    assert answer.text.splitlines()[0].endswith("The quality of pathway plans for care leavers. [1]")
