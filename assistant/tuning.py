@@ -61,5 +61,14 @@ class Tuning:
     # 1/90, a third of the 2/61 of one ranked first by both its words and its item's discussion.
     precedent_score_share: float = 1 / 3
 
+    # Watches (assistant/watches.py). A passage that arrived is news to a watch when it holds a sentence this
+    # relevant to the watch's query, as `ask` scores sentences: the quote floor above, so a watch reports what
+    # an answer about its topic could quote, and stays quiet otherwise. Not fitted again for watches; on the
+    # demo records it is checked in docs/watches.md.
+    watch_floor: float = 0.432
+    # The most passages a check reads for a watch, best first, among those that arrived since it last looked
+    # (and at `watch add`, among the whole store, to know what is already there). Not fitted: ten answers' worth.
+    watch_depth: int = 50
+
 
 TUNING = Tuning()
