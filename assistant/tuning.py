@@ -63,11 +63,12 @@ class Tuning:
 
     # Watches (assistant/watches.py). A passage that arrived is news to a watch when it holds a sentence this
     # relevant to the watch's query, as `ask` scores sentences: the quote floor above, so a watch reports what
-    # an answer about its topic could quote, and stays quiet otherwise. Not fitted again for watches; on the
-    # demo records it is checked in docs/watches.md.
+    # an answer about its topic could quote. Not fitted again for watches (figures in docs/watches.md).
     watch_floor: float = 0.432
-    # The most passages a check reads for a watch, best first, among those that arrived since it last looked
-    # (and at `watch add`, among the whole store, to know what is already there). Not fitted: ten answers' worth.
+    # … and when it carries this share of the query's words' weight (idf), with its context: precedent_coverage,
+    # the precedent finder's test of a decision being about a topic. The floor alone let through a passage that
+    # ranked first among the few new ones on no shared word (8 watches on the demo records, docs/watches.md).
+    watch_coverage: float = 0.5
     watch_depth: int = 50
 
 
