@@ -26,4 +26,5 @@ st.navigation([
     st.Page("pages_app/ask.py", title="Ask", icon=":material/forum:", default=True),
     st.Page("pages_app/library.py", title="Library", icon=":material/folder_open:"),
     st.Page("pages_app/decisions.py", title="Decisions", icon=":material/gavel:"),
+    st.Page("pages_app/watches.py", title="Watches", icon=":material/notifications:"),
 ]).run()

@@ -116,6 +116,12 @@ def check_name(name: str) -> str:
     return name
 
 
+def name_for(text: str, taken) -> str:
+    """A free watch name made from a topic: "Care leavers' council tax" -> care-leavers-council-tax (-2, -3 …)."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:56].strip("-") or "watch"
+    return next(n for n in (base, *(f"{base}-{i}" for i in range(2, len(taken) + 3))) if n not in taken)
+
+
 def feed_path(store: Path, name: str) -> Path:
     return Path(store) / FEEDS / f"{name}.xml"
 
