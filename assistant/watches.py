@@ -15,9 +15,11 @@ import hashlib
 import json
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -25,7 +27,7 @@ from ingest.filters import Filters
 from ingest.manifest import CHANGING
 
 from .answers import Citation
-from .service import Assistant
+from .service import Assistant, check_question
 from .tuning import TUNING
 from .uploads import write_atomically
 
@@ -107,6 +109,21 @@ class WatchFile:
         self.watches = {n: replace(w, pending=tuple(dict.fromkeys((*w.pending, *doc_ids))))
                         for n, w in self.watches.items()}
         return True
+
+
+@contextmanager
+def one_at_a_time(store: Path) -> Iterator[None]:
+    """Hold STORE/.watches.lock while the watches are read, changed and written, so the app and the CLI
+    checking at once do not each write over the other's changes. POSIX only; elsewhere, nothing is held."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    Path(store).mkdir(parents=True, exist_ok=True)
+    with open(Path(store) / ".watches.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def check_name(name: str) -> str:
@@ -201,10 +218,13 @@ def coverage(assistant: Assistant, query: str, hits: list) -> list[float]:
 
 def add(assistant: Assistant, name: str, query: str, filters: Filters) -> tuple[Watch, int]:
     """A new watch, and how many passages already in the store match it (remembered, not reported)."""
-    from .service import check_question
-
     check_name(name)
     query = check_question(query, assistant.settings.max_question_chars)
+    with one_at_a_time(assistant.settings.store):
+        return _add(assistant, name, query, filters)
+
+
+def _add(assistant: Assistant, name: str, query: str, filters: Filters) -> tuple[Watch, int]:
     state = WatchFile.load(assistant.settings.store)
     if name in state.watches:
         raise ValueError(f"there is already a watch called {name}; remove it first with: clerk watch rm {name}")
@@ -220,12 +240,13 @@ def add(assistant: Assistant, name: str, query: str, filters: Filters) -> tuple[
 
 
 def remove(store: Path, name: str) -> None:
-    state = WatchFile.load(store)
-    if name not in state.watches:
-        raise ValueError(f"no watch called {name!r} in {Path(store).resolve()}" + _known(state))
-    del state.watches[name]
-    state.save()
-    feed_path(store, name).unlink(missing_ok=True)
+    with one_at_a_time(store):
+        state = WatchFile.load(store)
+        if name not in state.watches:
+            raise ValueError(f"no watch called {name!r} in {Path(store).resolve()}" + _known(state))
+        del state.watches[name]
+        state.save()
+        feed_path(store, name).unlink(missing_ok=True)
 
 
 def _known(state: WatchFile) -> str:
@@ -263,6 +284,11 @@ class Found:
 def check(assistant: Assistant, names: list[str] | None = None) -> list[Found]:
     """Bring the watches (or those `names`) up to the store, and their feeds up to them. Without records
     added or changed since the last check this reads no passage, so the embedding model is not loaded."""
+    with one_at_a_time(assistant.settings.store):
+        return _check(assistant, names)
+
+
+def _check(assistant: Assistant, names: list[str] | None) -> list[Found]:
     store = assistant.settings.store
     state = WatchFile.load(store)
     unknown = [n for n in names or () if n not in state.watches]
