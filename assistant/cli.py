@@ -721,7 +721,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_watch_list)
     p = watch.add_parser("rm", parents=[common], help="remove a watch and its feed")
-    p.add_argument("name")
+    p.add_argument("name", help="the watch to remove (clerk watch list names them)")
     p.set_defaults(func=cmd_watch_rm)
     p = watch.add_parser("run", parents=[common], help="check the watches now (ingest and sync do it too)")
     p.add_argument("name", nargs="?", help="only this watch")

@@ -191,6 +191,8 @@ def read(assistant: Assistant, watch: Watch, filters: Filters, found: str) -> Re
     covered = coverage(assistant, watch.query, draft.hits)
     keys, matches = [], []
     for i, hit in enumerate(draft.hits):
+        if isinstance(filters, Among) and hit.chunk.doc_id not in filters.doc_ids:
+            continue  # a named council's verdicts join a question's passages whatever the filters: not arrived
         keys.append(passage_key(hit.chunk.source, hit.chunk.text))
         relevance, sentence = best.get(i, (-1.0, None))
         if relevance >= TUNING.watch_floor and covered[i] >= TUNING.watch_coverage:
