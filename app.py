@@ -27,4 +27,5 @@ st.navigation([
     st.Page("pages_app/library.py", title="Library", icon=":material/folder_open:"),
     st.Page("pages_app/decisions.py", title="Decisions", icon=":material/gavel:"),
     st.Page("pages_app/inspections.py", title="Inspections", icon=":material/fact_check:"),
+    st.Page("pages_app/watches.py", title="Watches", icon=":material/notifications:"),
 ]).run()

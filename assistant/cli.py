@@ -125,6 +125,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"{prefix}: {outcome.source}: {outcome.message}", file=stream)
     print(report.summary())
     print(f"store: {_where(assistant.settings)} ({assistant.library.store.count()} chunks)")
+    _check_watches(assistant)
     return 1 if report.failed else 0
 
 
@@ -400,6 +401,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
         print(f"error: {outcome.source}: {outcome.message}", file=sys.stderr)
     print(report.summary())
     print(f"store: {_where(settings)} ({assistant.library.store.count()} chunks)")
+    _check_watches(assistant)
     return 1 if report.ingest.failed else 0
 
 
@@ -459,6 +461,141 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from .mcp_server import serve  # imported here: the MCP SDK is needed by this command alone
 
     return serve(args, address=args.address or "127.0.0.1", port=args.port or MCP_PORT)
+
+
+def _check_watches(assistant) -> None:
+    """After an ingest or a sync: what the store's watches (docs/watches.md) found among the new records.
+    A store with no watches costs nothing; a watch that cannot be checked never fails the ingest."""
+    if not (assistant.settings.store / "watches.json").exists():
+        return
+    from .digest import notify
+    from .watches import check
+
+    try:
+        found = check(assistant)
+        for f in found:
+            if f.new:
+                print(f"watch {f.watch.name}: {len(f.new)} new {'passage' if len(f.new) == 1 else 'passages'} "
+                      f"(clerk watch list; feed {_feed(assistant, f.watch.name)})")
+        sent = notify(assistant.settings, found)
+        if sent:
+            print(sent)
+    except (OSError, ValueError) as exc:
+        print(f"warning: watches not checked: {exc}", file=sys.stderr)
+
+
+def _feed(assistant, name: str) -> Path:
+    from .watches import feed_path
+
+    return feed_path(assistant.settings.store, name).resolve()
+
+
+def _print_match(match: dict) -> None:
+    from .answers import Citation
+
+    citation = Citation(**{k: match.get(k) for k in Citation.__dataclass_fields__})
+    quote = citation.supporting or citation.text
+    effect = f" — {match['effect']}" + (f" ({match['votes']})" if match.get("votes") else "") if match.get("effect") else ""
+    print(f"[{match['n']}] {citation.label()}{effect}")
+    print("    “" + (quote if len(quote) < 400 else quote[:400] + "…") + "”")
+
+
+def cmd_watch_add(args: argparse.Namespace) -> int:
+    from ingest.filters import unmatched
+
+    from .watches import add
+
+    filters = _filters(args)
+    assistant = _open(args)
+    watch, already = add(assistant, args.name, args.query, filters)
+    where = _where(assistant.settings)
+    # Not refused, unlike ask: a watch may wait for a council's first records.
+    why = unmatched(filters, assistant.library.lexical().facets, where) if filters.active and already == 0 \
+        and assistant.library.manifest.documents else None
+    if why:
+        print(f"note: {why}; the watch waits for such records")
+    print(f"watch {watch.name} added: {already} {'passage' if already == 1 else 'passages'} in the store already "
+          f"{'matches' if already == 1 else 'match'} (not reported); new ones are reported after each clerk ingest "
+          f"or clerk sync, and by clerk watch run")
+    print(f"feed: {_feed(assistant, watch.name)}")
+    return 0
+
+
+def _watch_store(args: argparse.Namespace) -> Path:
+    """The store a watch command works on, which must exist: these commands never make one."""
+    settings = _settings(args)
+    if not settings.store.is_dir():
+        raise ValueError(f"no store at {settings.store.resolve()}; make one with: clerk ingest FOLDER "
+                         f"--store {settings.store}")
+    return settings.store
+
+
+def cmd_watch_list(args: argparse.Namespace) -> int:
+    from .present import describe_filters
+    from .watches import WatchFile, feed_path
+
+    store = _watch_store(args)
+    watches = sorted(WatchFile.load(store).watches.values(), key=lambda w: w.name)
+    rows = [{"name": w.name, "query": w.query, "filters": w.filters, "created": w.created, "checked": w.checked,
+             "matches": len(w.matches), "waiting": len(w.pending), "feed": str(feed_path(store, w.name).resolve()),
+             "latest": list(w.matches[:args.latest])} for w in watches]
+    if args.json:
+        print(json.dumps({"store": str(store.resolve()), "watches": rows}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(f"No watches in {store.resolve()}; add one with: clerk watch add NAME \"QUERY\"")
+    for row in rows:
+        filters = describe_filters(row["filters"])
+        print(f"{row['name']}: “{row['query']}”" + (f" ({filters})" if filters else ""))
+        print(f"    {row['matches']} reported · checked {row['checked'] or 'never'}"
+              + (f" · {row['waiting']} new records to read at the next check" if row["waiting"] else "")
+              + f" · feed {row['feed']}")
+        for match in row["latest"]:
+            _print_match(match)
+    return 0
+
+
+def cmd_watch_rm(args: argparse.Namespace) -> int:
+    from .watches import remove
+
+    remove(_watch_store(args), args.name)
+    print(f"watch {args.name} removed, with its feed")
+    return 0
+
+
+def cmd_watch_run(args: argparse.Namespace) -> int:
+    from .digest import notify
+    from .watches import check, feed_path
+
+    _watch_store(args)
+    assistant = _open(args)
+    found = check(assistant, [args.name] if args.name else None)
+    sent = notify(assistant.settings, found)
+    if args.json:
+        print(json.dumps({"watches": [{"name": f.watch.name, "query": f.watch.query, "filters": f.watch.filters,
+                                       "checked": f.watch.checked,
+                                       "feed": str(feed_path(assistant.settings.store, f.watch.name).resolve()),
+                                       "new": list(f.new)} for f in found], "emailed": bool(sent)},
+                         ensure_ascii=False))
+        return 0
+    if not found:
+        print("No watches to run; add one with: clerk watch add NAME \"QUERY\"")
+    for f in found:
+        print(f"{f.watch.name}: {len(f.new) or 'nothing'} new" + (":" if f.new else ""))
+        for match in f.new:
+            _print_match(match)
+    if sent:
+        print(sent)
+    return 0
+
+
+API_PORT = 8766  # beside `clerk mcp --http`'s 8765; not 8000, where a Chroma server listens by default
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from .api import serve  # imported here: FastAPI and uvicorn are needed by this command alone
+
+    return serve(args, address=args.address, port=args.port)
 
 
 def _positive(value: str) -> int:
@@ -569,6 +706,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--address", help="with --http: the address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("-p", "--port", type=int, help=f"with --http: the port (default {MCP_PORT})")
     p.set_defaults(func=cmd_mcp)
+
+    p = sub.add_parser("watch", help="saved searches that report what is new after each ingest or sync, "
+                       "with a feed and an optional e-mail (docs/watches.md)")
+    watch = p.add_subparsers(dest="watch_command", required=True)
+    p = watch.add_parser("add", parents=[common, filters], help="watch a topic: new matching passages are reported")
+    p.add_argument("name", help="the watch's name: letters, digits, - and _ (it names the feed, feeds/NAME.xml)")
+    p.add_argument("query", help="what to watch for, in your own words; quote it")
+    p.set_defaults(func=cmd_watch_add)
+    p = watch.add_parser("list", parents=[common], help="the watches, with what each reported last")
+    p.add_argument("-n", "--latest", type=int, default=3, help="matches shown per watch, newest first (default 3)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_watch_list)
+    p = watch.add_parser("rm", parents=[common], help="remove a watch and its feed")
+    p.add_argument("name", help="the watch to remove (clerk watch list names them)")
+    p.set_defaults(func=cmd_watch_rm)
+    p = watch.add_parser("run", parents=[common], help="check the watches now (ingest and sync do it too)")
+    p.add_argument("name", nargs="?", help="only this watch")
+    p.add_argument("--json", action="store_true", help="print one JSON object: each watch's new matches")
+    p.set_defaults(func=cmd_watch_run)
+
+    p = sub.add_parser("api", parents=[common], help="serve search, ask, decisions, passages and councils as a "
+                       "read-only JSON API with an OpenAPI description (docs/api.md)")
+    p.add_argument("--address", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this "
+                   "machine only; set CLERK_API_TOKEN before serving others)")
+    p.add_argument("-p", "--port", type=int, default=API_PORT, help=f"default {API_PORT}")
+    p.set_defaults(func=cmd_api)
 
     p = sub.add_parser("llm", help="a local language model to write answers (optional)")
     llm = p.add_subparsers(dest="llm_command", required=True)

@@ -41,6 +41,14 @@ class Settings:
     upload_zip_max_files: int = 500
     upload_zip_max_mb: int = 500
     app_password: str | None = field(default=None, repr=False)  # shared password for the app; off when unset
+    api_token: str | None = field(default=None, repr=False)  # `clerk api`: the bearer token it asks for; off when unset
+    # Watches' e-mail digests (assistant/digest.py): sent after a check that found something, when host and to are set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "clerk@localhost"
+    smtp_to: str | None = None  # one address, or several separated by commas
+    smtp_user: str | None = None  # with a password: logs in, only ever after STARTTLS
+    smtp_password: str | None = field(default=None, repr=False)
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -63,6 +71,13 @@ class Settings:
         "upload_zip_max_files": "CLERK_UPLOAD_ZIP_MAX_FILES",
         "upload_zip_max_mb": "CLERK_UPLOAD_ZIP_MAX_MB",
         "app_password": "CLERK_APP_PASSWORD",
+        "api_token": "CLERK_API_TOKEN",
+        "smtp_host": "CLERK_SMTP_HOST",
+        "smtp_port": "CLERK_SMTP_PORT",
+        "smtp_from": "CLERK_SMTP_FROM",
+        "smtp_to": "CLERK_SMTP_TO",
+        "smtp_user": "CLERK_SMTP_USER",
+        "smtp_password": "CLERK_SMTP_PASSWORD",
     }
 
     @classmethod

@@ -74,6 +74,15 @@ class Tuning:
     # Rotherham's four points are quoted whole (1.0), Rutland's "management oversight and decision making" 0.32,
     # a 0.2 sentence on housing was a true link left out, Eastbridge's links 0.35-0.66. Not fitted to a labelled set.
     inspection_point_coverage: float = 0.3
+    # Watches (assistant/watches.py). A passage that arrived is news to a watch when it holds a sentence this
+    # relevant to the watch's query, as `ask` scores sentences: the quote floor above, so a watch reports what
+    # an answer about its topic could quote. Not fitted again for watches (figures in docs/watches.md).
+    watch_floor: float = 0.432
+    # … and when it carries this share of the query's words' weight (idf), with its context: precedent_coverage,
+    # the precedent finder's test of a decision being about a topic. The floor alone let through a passage that
+    # ranked first among the few new ones on no shared word (8 watches on the demo records, docs/watches.md).
+    watch_coverage: float = 0.5
+    watch_depth: int = 50
 
 
 TUNING = Tuning()

@@ -2,6 +2,8 @@
 table hid the decision), the topic's words marked, with a CSV download of what is listed."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from assistant.answers import DecisionEntry
@@ -30,6 +32,15 @@ def keep_topic_in_link() -> None:
         st.query_params["topic"] = topic
     else:
         st.query_params.pop("topic", None)
+
+
+def watch_topic(topic: str, filters) -> None:
+    """A watch for new decisions about the topic, under the filters shown (the Watches page lists them)."""
+    from assistant.watches import WatchFile, add, name_for
+
+    name = name_for(topic, WatchFile.load(assistant.settings.store).watches)
+    add(assistant, name, topic, replace(filters, decisions_only=True))
+    st.session_state["decisions-watched"] = f"Watching for new decisions about “{topic}” (watch {name}): see Watches."
 
 
 assistant = get_assistant()
@@ -68,6 +79,10 @@ if topic:
     about = f"about “{escape_markdown(topic)}”"
     st.write(f"{len(relevant)} {'decision' if len(relevant) == 1 else 'decisions'} {about}, most relevant first."
              if relevant else f"No decision is clearly {about}.")
+    st.button("Watch this topic", on_click=watch_topic, args=(topic, filters), key="decisions-watch",
+              help="List new decisions about it on the Watches page as they arrive, with a feed")
+    if "decisions-watched" in st.session_state:
+        st.success(escape_markdown(st.session_state.pop("decisions-watched")))
 else:
     st.write(f"{len(relevant)} decisions, newest first.")
 show_weaker = bool(weaker) and st.toggle(f"Show {len(weaker)} weaker {'match' if len(weaker) == 1 else 'matches'}",
