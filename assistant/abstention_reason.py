@@ -14,6 +14,7 @@ from .query import council_alias, is_held, named_councils, named_years
 # The controlled values of Answer.abstention_reason.
 EMPTY_STORE = "empty_store"
 NO_RECORDS_FOR_COUNCIL = "no_records_for_council"
+NO_RECORDS_FOR_BODY = "no_records_for_body"
 FILTERED_OUT = "filtered_out"
 NOT_IN_RECORDS = "not_in_records"
 
@@ -29,10 +30,12 @@ class Explanation:
 
 
 def explain(question: str, *, asked: Sequence[str], held: Iterable[str], filters: Filters,
-            closest: Sequence[Citation], unfiltered: Answer | None) -> Explanation:
+            closest: Sequence[Citation], unfiltered: Answer | None,
+            bodies_not_held: Sequence[str] = ()) -> Explanation:
     """Why `question` (as searched) was not answered. `asked`: the UK councils it names, held or not;
     `held`: the councils the store holds; `closest`: the passages found under `filters`;
-    `unfiltered`: the answer to the same question without them (None when no filter was set)."""
+    `unfiltered`: the answer to the same question without them (None when no filter was set);
+    `bodies_not_held`: the committees it names that no record is of or names."""
     held = sorted(set(held))
     if not closest and not (unfiltered and unfiltered.citations):
         return Explanation(EMPTY_STORE, f"{NOT_ANSWERED}: nothing has been ingested yet. Add records {ADD_RECORDS}.")
@@ -40,6 +43,10 @@ def explain(question: str, *, asked: Sequence[str], held: Iterable[str], filters
     missing = list(dict.fromkeys(c for c in asked if not is_held(c, held_aliases)))
     if missing:
         return Explanation(NO_RECORDS_FOR_COUNCIL, _no_records(missing, held))
+    if bodies_not_held:
+        names = " or the ".join(bodies_not_held)
+        return Explanation(NO_RECORDS_FOR_BODY, f"{NOT_ANSWERED}: no record here is of, or names, the {names}. "
+                                                f"Add its minutes {ADD_RECORDS}.")
     councils, years = named_councils(question, held), named_years(question)
     if filters.active and unfiltered is not None:
         found = _shut_out(unfiltered, closest, councils, years)

@@ -175,3 +175,26 @@ def expand(question: str, vocabulary: Iterable[tuple[str, ...]]) -> str:
                 additions.extend(t for t in group if t != term and t not in additions)
                 break
     return question if not additions else question + " " + " ".join(additions)
+
+
+# A body a question names formally: capitalised words ending in a body's word ("Children and Young People
+# Scrutiny Committee", "Corporate Parenting Panel"), less the council whose it is ("Kent's …").
+_BODY_NAME = re.compile(r"\b((?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|&)\s+)?){1,7}"
+                        r"(?:Committee|Sub-Committee|Panel|Board|Commission|Forum))\b")
+_LEADING = {"what", "which", "did", "does", "do", "how", "when", "who", "why", "where", "the", "a", "an", "has", "had",
+            "have", "was", "were", "is", "are", "can", "could", "at", "in", "on", "by", "for", "of", "and"}
+
+
+def bodies_named(question: str) -> tuple[str, ...]:
+    """The committees, panels and boards a question names in full, of two words or more: "Kent's Corporate
+    Parenting Panel" names the Corporate Parenting Panel."""
+    found = []
+    for match in _BODY_NAME.finditer(question):
+        words = match.group(1).split()
+        possessive = [i for i, w in enumerate(words) if re.search(r"['’]s$", w)]
+        words = words[possessive[-1] + 1:] if possessive else words
+        while words and words[0].lower() in _LEADING:
+            words = words[1:]
+        if len(words) >= 2:
+            found.append(" ".join(words))
+    return tuple(dict.fromkeys(found))

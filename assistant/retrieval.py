@@ -162,6 +162,10 @@ class Retriever:
         scores = self.library.store.vectors(ids) @ vector
         return [(ids[i], float(scores[i])) for i in np.argsort(-scores)[:depth]]
 
+    def lexical_ids(self, query: str, depth: int) -> list[str]:
+        """The ids of the passages BM25 ranks best for `query`."""
+        return [cid for cid, _ in self._lexical(query, depth)]
+
     def _lexical(self, query: str, depth: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
         index = self.library.lexical()
         scores = index.scores(query)

@@ -17,6 +17,7 @@ from ingest.library import Library
 from ingest.pipeline import FileOutcome, IngestReport, ingest_paths, remove_documents
 from ingest.progress import Progress, no_progress
 from ingest.records import Hit
+from ingest.text import collapse
 
 from . import abstain
 from .abstention_reason import explain
@@ -33,7 +34,8 @@ from .compose import (
 )
 from .councils import councils_named_in, most_named, typed_councils_in
 from .inspection_passages import gives_part, parts_asked
-from .query import DECISION_QUESTION, QueryHints, analyse, council_alias, earlier_questions, is_held, load_vocabulary
+from .query import (DECISION_QUESTION, QueryHints, analyse, bodies_named, council_alias, earlier_questions, is_held,
+                    load_vocabulary)
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 from .tuning import TUNING
@@ -77,6 +79,7 @@ class Draft:
     signals: abstain.Signals
     asked: tuple[str, ...]  # the councils the question names, held or not (councils_asked)
     held: set[str]  # the councils the store holds records of, as far as these hits tell (councils_held)
+    bodies_not_held: tuple[str, ...] = ()  # the committees, panels, boards it names that no record is of or names
 
 
 @dataclass
@@ -141,13 +144,14 @@ class Assistant:
                           mode: str = "full", filters: Filters = NO_FILTERS) -> Answer:
         draft = self.draft(question, history=history, k=k, mode=mode, filters=filters)
         model = abstain.packaged_model()
-        answers = bool(draft.hits) and model.answers(draft.signals, self.settings.abstain_threshold)
+        answers = bool(draft.hits) and not draft.bodies_not_held and model.answers(draft.signals,
+                                                                                 self.settings.abstain_threshold)
         answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=answers,
                          max_sentences=self.settings.answer_sentences, per_council=draft.hints.across_councils,
                          follow_up=draft.query != draft.question)
         if answer.abstained:  # say why, and what to do next; under filters, ask once more without them
             unfiltered = self.extractive_answer(question, history=history, k=k, mode=mode) if filters.active else None
-            why = explain(draft.query, asked=draft.asked, held=draft.held,
+            why = explain(draft.query, asked=draft.asked, held=draft.held, bodies_not_held=draft.bodies_not_held,
                           filters=filters, closest=answer.citations, unfiltered=unfiltered)
             answer = replace(answer, text=why.text, abstention_reason=why.reason)
         return replace(answer, standalone_question=draft.query if draft.query != draft.question else None,
@@ -178,7 +182,26 @@ class Assistant:
             turn = self._similarity(_without_names(question, councils), [c.text for c in candidates])
             relevance = np.where(quotable, self._relevance(question, hits, candidates, (similarity + turn) / 2, councils),
                                  -1.0)
-        return Draft(question, query, hits, candidates, relevance, hints, signals, asked, held)
+        return Draft(question, query, hits, candidates, relevance, hints, signals, asked, held,
+                     self.bodies_not_held(query))
+
+    def bodies_not_held(self, query: str) -> tuple[str, ...]:
+        """The bodies a question names in full ("Children and Young People Scrutiny Committee") that no record
+        is of (its committee) or names (among the passages BM25 ranks best for the name): a question about
+        the minutes of a body the store has none of is not answered by its council's other records."""
+        bodies = bodies_named(query)
+        if not bodies:
+            return ()
+        held = " | ".join(collapse(e.meta.get("committee") or "").lower() for e in self.library.manifest.documents.values())
+        missing = []
+        for body in bodies:
+            name = collapse(body).lower()
+            if name in held:
+                continue
+            ranked = self.retriever.lexical_ids(body, BODY_DEPTH)
+            if not any(name in collapse(c.indexed_text()).lower() for c in self.library.store.get(ranked)):
+                missing.append(body)
+        return tuple(missing)
 
     def councils_held(self, hits: list[Hit]) -> set[str]:
         """The councils the store holds records of: those its records are of, and, for each record found whose
@@ -371,6 +394,9 @@ class Assistant:
 # coverage floor, and a meeting's best passage is among the first it has.
 LINK_DEPTH = 20
 
+# How many of the passages BM25 ranks best for a body's name are read for it: every word of a body's full name
+# is in each passage that names it, so those rank near the top.
+BODY_DEPTH = 50
 # How many passages a topic's item discussions are searched to: an item found deeper adds nothing to its decisions.
 ITEM_DEPTH = 30
 

@@ -123,3 +123,11 @@ def test_a_council_abroad_that_the_library_lacks_is_named_and_a_shortened_name_h
     why = explain(question, asked=councils_asked(question) or ("Little Ashby Council",), held=HELD,
                   filters=NO_FILTERS, closest=(NORTHMOOR,), unfiltered=None)
     assert why.reason == "not_in_records"
+
+
+def test_a_body_no_record_is_of_or_names_is_named():
+    why = explain("What did Eastbridge's Adoption Panel decide in 2024?", asked=(), held=HELD, filters=NO_FILTERS,
+                  closest=EASTBRIDGE, unfiltered=None, bodies_not_held=("Adoption Panel",))
+    assert why.reason == "no_records_for_body"
+    assert why.text == ("The records I have do not answer this question: no record here is of, or names, the "
+                        "Adoption Panel. Add its minutes with `clerk ingest` or on the Library page.")
