@@ -41,6 +41,9 @@ class Settings:
     upload_zip_max_files: int = 500
     upload_zip_max_mb: int = 500
     app_password: str | None = field(default=None, repr=False)  # shared password for the app; off when unset
+    # Seconds a writer (ingest, sync, the app's upload or delete) waits for another process writing the same
+    # store before it gives up with a message (ingest/writer.py). Long: an ingest of a big folder takes minutes.
+    write_wait: float = 900.0
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -63,6 +66,7 @@ class Settings:
         "upload_zip_max_files": "CLERK_UPLOAD_ZIP_MAX_FILES",
         "upload_zip_max_mb": "CLERK_UPLOAD_ZIP_MAX_MB",
         "app_password": "CLERK_APP_PASSWORD",
+        "write_wait": "CLERK_WRITE_WAIT",
     }
 
     @classmethod
