@@ -70,10 +70,16 @@ def problems(answer: Answer) -> list[str]:
 
 
 def _written_line_problems(line: str, sources: list) -> list[str]:
-    """A written sentence paraphrases, so only its quotations can be checked word for word."""
+    """A written sentence paraphrases, so only its quotations can be checked word for word, and what
+    it asserts against what its sources say (claims.py)."""
+    from .claims import unsupported  # claims imports this module's MARKER
+
     if not line.strip():
         return []
     if not sources:
         return [f"no listed source supports: {line[:80]}"]
-    return [f"no cited source contains the quotation “{quote[:80]}”" for quote in quoted_spans(line)
-            if not any(quote_in(quote, c.text) for c in sources)]
+    found = [f"no cited source contains the quotation “{quote[:80]}”" for quote in quoted_spans(line)
+             if not any(quote_in(quote, c.text) for c in sources)]
+    if reason := unsupported(line, sources):
+        found.append(f"{reason}: {line[:80]}")
+    return found

@@ -79,6 +79,7 @@ def _open(args: argparse.Namespace, settings: Settings | None = None, *, create:
     assistant = Assistant.open(settings)
     # The model loads at its first use, if any: a pause of ~15 s that should not look like a hang.
     assistant.embedder.before_load = lambda: print("loading the embedding model…", file=sys.stderr, flush=True)
+    assistant.on_write_wait = lambda message: print(message, file=sys.stderr, flush=True)  # the same for a wait
     return assistant
 
 
@@ -333,6 +334,30 @@ def _print_inspection(inspection: dict) -> None:
             print(f"          ↳ {link_line(link)}")
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Chroma's passages against the manifest; with --repair, put right what does not agree."""
+    from ingest.consistency import check, repair
+
+    assistant = _open(args)
+    with assistant.writer("clerk check"):  # a writer mid-way has stored passages it has not yet recorded
+        found = check(assistant.library)
+        print(f"store: {_where(assistant.settings)}")
+        for line in found.lines():
+            print(line)
+        if found.ok:
+            print("consistent")
+            return 0
+        if not args.repair:
+            print("inconsistent: clerk check --repair deletes passages no entry owns, drops incomplete entries "
+                  "and ingests their files again")
+            return 1
+        for outcome in repair(assistant.library, assistant.embedder, found).outcomes:
+            print(outcome.line(), file=sys.stderr if outcome.status == "failed" else sys.stdout)
+        after = check(assistant.library)
+    print("repaired: consistent" if after.ok else "still inconsistent:\n" + "\n".join(after.lines()))
+    return 0 if after.ok else 1
+
+
 def cmd_inspections(args: argparse.Namespace) -> int:
     """Read from the manifest, and the links found by lexical retrieval over the store: no model."""
     from .inspection_view import inspection_timeline, with_links
@@ -391,7 +416,9 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     assistant = _open(args, settings, create=True)
     with client:
         try:
-            report = sync_moderngov(client, assistant.library, assistant.embedder, options, progress=_TqdmProgress())
+            with assistant.writer("clerk sync"):
+                report = sync_moderngov(client, assistant.library, assistant.embedder, options,
+                                        progress=_TqdmProgress())
         except SyncError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -670,6 +697,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("check", parents=[common], help="whether the stored passages and the manifest agree "
+                       "(exit code 1 when they do not)")
+    p.add_argument("--repair", action="store_true", help="delete passages no manifest entry owns, drop entries "
+                   "missing passages, and ingest their files again")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("inspections", parents=[common], help="Ofsted inspections per council, newest first: "
                        "grades, lead inspector, what needs to improve and the meetings since on each")
     p.add_argument("--council", action="append", help="only this council (part of its name will do; repeatable)")
@@ -749,10 +782,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from ingest.errors import StoreMismatchError
+    from ingest.writer import StoreBusy
 
     try:
         return args.func(args)
-    except (StoreMismatchError, ValueError) as exc:
+    except (StoreMismatchError, StoreBusy, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `clerk stats | head`: the reader has all it wanted

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import bisect
 import re
-import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -18,6 +17,7 @@ from ingest.pipeline import FileOutcome, IngestReport, ingest_paths, remove_docu
 from ingest.progress import Progress, no_progress
 from ingest.records import Hit
 from ingest.text import collapse
+from ingest.writer import store_lock
 
 from . import abstain
 from .abstention_reason import explain
@@ -34,8 +34,16 @@ from .compose import (
 )
 from .councils import councils_named_in, most_named, typed_councils_in
 from .inspection_passages import gives_part, parts_asked
-from .query import (DECISION_QUESTION, QueryHints, analyse, bodies_named, council_alias, earlier_questions, is_held,
-                    load_vocabulary)
+from .query import (
+    DECISION_QUESTION,
+    QueryHints,
+    analyse,
+    bodies_named,
+    council_alias,
+    earlier_questions,
+    is_held,
+    load_vocabulary,
+)
 from .retrieval import RRF_K, Retriever
 from .settings import Settings
 from .tuning import TUNING
@@ -87,9 +95,8 @@ class Assistant:
     settings: Settings
     embedder: Embedder
     library: Library
-    # One writer at a time: app sessions are threads sharing this object, and two ingests (or an
-    # ingest and a delete) would each save a manifest missing the other's changes. Questions need no lock.
-    writing: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # Told when a write has to wait for another process writing the same store (the CLI prints it).
+    on_write_wait: Callable[[str], None] = field(default=lambda message: None, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Assistant":
@@ -103,16 +110,21 @@ class Assistant:
         reranker = load_reranker(self.settings.reranker) if self.settings.reranker else None
         return Retriever(self.library, self.embedder, load_vocabulary(self.settings.vocabulary), reranker)
 
+    def writer(self, doing: str, on_wait: Callable[[str], None] | None = None) -> ContextManager[None]:
+        """Be the store's one writer, across threads and processes (ingest/writer.py): two ingests, or an
+        ingest and a delete, would each save a manifest missing the other's changes. Questions need no lock."""
+        return store_lock(self.settings.store).hold(doing, self.settings.write_wait, on_wait or self.on_write_wait)
+
     def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress,
                jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
-        with self.writing:
+        with self.writer("an ingest"):
             return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
                                 jsonl_mapping=jsonl_mapping)
 
     def delete_document(self, source: str, reason: str = "deleted") -> FileOutcome | None:
         """Drop one document (by its manifest key) from the store: its passages, its manifest entry,
         and so the lexical index at the next question. None when it was not in the store."""
-        with self.writing:
+        with self.writer("a delete"):
             self.library.reload_manifest()
             report = IngestReport()
             remove_documents([source], self.library, report, reason)

@@ -49,6 +49,9 @@ class Settings:
     smtp_to: str | None = None  # one address, or several separated by commas
     smtp_user: str | None = None  # with a password: logs in, only ever after STARTTLS
     smtp_password: str | None = field(default=None, repr=False)
+    # Seconds a writer (ingest, sync, the app's upload or delete) waits for another process writing the same
+    # store before it gives up with a message (ingest/writer.py). Long: an ingest of a big folder takes minutes.
+    write_wait: float = 900.0
 
     _ENV = {
         "store": "CLERK_STORE",
@@ -78,6 +81,7 @@ class Settings:
         "smtp_to": "CLERK_SMTP_TO",
         "smtp_user": "CLERK_SMTP_USER",
         "smtp_password": "CLERK_SMTP_PASSWORD",
+        "write_wait": "CLERK_WRITE_WAIT",
     }
 
     @classmethod

@@ -17,6 +17,7 @@ import threading
 import time
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -24,6 +25,7 @@ from ingest.errors import failure_reason
 from ingest.pipeline import FileOutcome
 from ingest.progress import Progress, no_progress
 from ingest.readers import is_supported
+from ingest.writer import StoreBusy
 
 from .service import Assistant
 from .settings import Settings
@@ -185,11 +187,12 @@ def uploads_folder(assistant: Assistant) -> Path:
     return folder
 
 
-def ingest_uploads(assistant: Assistant, files: list[tuple[str, bytes]],
-                   progress: Progress = no_progress) -> list[UploadResult]:
+def ingest_uploads(assistant: Assistant, files: list[tuple[str, bytes]], progress: Progress = no_progress,
+                   on_wait: Callable[[str], None] | None = None) -> list[UploadResult]:
     """Store and ingest uploaded files (name, bytes); one result per file, refusals included.
     A file that fails to ingest is taken away again and any earlier file of its name put back,
-    so a bad upload leaves the store, and the downloads, as they were."""
+    so a bad upload leaves the store, and the downloads, as they were. `on_wait` is told when
+    another process is writing the store and the upload waits for it."""
     folder = uploads_folder(assistant)
     results: list[UploadResult] = []
     accepted: dict[str, Incoming] = {}
@@ -201,22 +204,26 @@ def ingest_uploads(assistant: Assistant, files: list[tuple[str, bytes]],
                 results.append(UploadResult(incoming.name, "failed", f"another file in this upload is also named {incoming.safe_name}"))
             else:
                 accepted[incoming.safe_name] = incoming
-    with assistant.writing:
-        earlier: dict[Path, bytes | None] = {}  # what each name held before, to put back on failure
-        crash = "not ingested"
-        try:
-            outcomes = _store_and_ingest(assistant, folder, list(accepted.values()), earlier, progress)
-        except Exception as exc:  # noqa: BLE001 - whatever broke, the earlier files go back and history says so
-            outcomes, crash = {}, f"not ingested: {failure_reason(exc)}"
-        for incoming in accepted.values():
-            path = folder / incoming.safe_name
-            outcome = outcomes.get(str(path))
-            status = outcome.status if outcome else "failed"
-            if status == "failed" and path in earlier:
-                _put_back(path, earlier[path])
-            results.append(UploadResult(incoming.name, status, outcome.message if outcome else crash,
-                                        outcome.chunks if outcome else 0, "" if status == "failed" else str(path),
-                                        hashlib.sha256(incoming.data).hexdigest()))
+    try:
+        with assistant.writer("an upload in the app", on_wait):
+            earlier: dict[Path, bytes | None] = {}  # what each name held before, to put back on failure
+            crash = "not ingested"
+            try:
+                outcomes = _store_and_ingest(assistant, folder, list(accepted.values()), earlier, progress)
+            except Exception as exc:  # noqa: BLE001 - whatever broke, the earlier files go back, history says so
+                outcomes, crash = {}, f"not ingested: {failure_reason(exc)}"
+            for incoming in accepted.values():
+                path = folder / incoming.safe_name
+                outcome = outcomes.get(str(path))
+                status = outcome.status if outcome else "failed"
+                if status == "failed" and path in earlier:
+                    _put_back(path, earlier[path])
+                results.append(UploadResult(incoming.name, status, outcome.message if outcome else crash,
+                                            outcome.chunks if outcome else 0, "" if status == "failed" else str(path),
+                                            hashlib.sha256(incoming.data).hexdigest()))
+    except StoreBusy as exc:  # another process kept the store past CLERK_WRITE_WAIT: nothing was written
+        results += [UploadResult(incoming.name, "failed", f"not ingested: {exc}")
+                    for incoming in accepted.values()]
     record(folder, [HistoryEntry(now(), r.name, r.source, r.sha256, r.status, r.message) for r in results])
     return results
 

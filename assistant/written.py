@@ -1,7 +1,8 @@
 """A language model's reply held to the citation guarantees, sentence by sentence as it arrives.
 
-A sentence is kept only if it cites at least one listed passage and every quotation in it stands
-verbatim in a passage it cites. Markers naming passages that were not listed are removed. What is
+A sentence is kept only if it cites at least one listed passage, every quotation in it stands
+verbatim in a passage it cites, and what it asserts (numbers, amounts, dates, names, most of its
+words) is in the passages it cites (claims.py). Markers naming passages that were not listed are removed. What is
 kept is one sentence a line, like the extractive answer, so `citations.problems()` checks both."""
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .citations import MARKER, quote_in, quoted_spans
+from .claims import unsupported
 
 _MARKER_LIST = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)+)\]")  # "[1, 2]"
 _MARKERS_AFTER_END = re.compile(r"\s*([.!?])([\"”’)]*)((?:\s*\[\d+\])+)")  # "noted. [2]": the marker belongs before the stop
@@ -77,8 +79,10 @@ class ReplyChecker:
         cleaned = _SPACE_BEFORE_STOP.sub(r"\1", re.sub(r"\s{2,}", " ", cleaned)).strip()
         if not cleaned or cleaned in (text for text, _ in self.kept):  # small models repeat themselves
             return None
+        cited = [self._passages[n] for n in numbers]
         if not numbers or len(MARKER.sub("", cleaned).split()) < _MIN_WORDS or any(
-                not any(quote_in(q, self._passages[n].text) for n in numbers) for q in quoted_spans(cleaned)):
+                not any(quote_in(q, c.text) for c in cited) for q in quoted_spans(cleaned)) \
+                or unsupported(cleaned, cited):
             self.dropped.append(sentence)
             return None
         self.kept.append((cleaned, numbers))
@@ -95,7 +99,8 @@ class ReplyChecker:
         notice = None
         if self.dropped:
             notice = (f"{len(self.dropped)} sentence{'s' if len(self.dropped) > 1 else ''} of the language model's "
-                      "reply left out: no listed passage supported it, or a quotation was not in its passage.")
+                      "reply left out: no listed passage supported it, a quotation was not in its passage, or it "
+                      "stated what its passages do not say.")
         return replace(extractive, text="\n".join(text for text, _ in self.kept), citations=tuple(citations),
                        composer="llm", notice=notice)
 

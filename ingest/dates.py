@@ -66,15 +66,20 @@ def _to_iso(year: str, month: str, day: str) -> str | None:
         return None
 
 
-def find_dates(text: str) -> list[tuple[int, str]]:
-    """Every date in the text as (position, ISO date), in order of position."""
-    found: dict[int, str] = {}
+def date_spans(text: str) -> list[tuple[int, int, str]]:
+    """Every date in the text as (start, end, ISO date), in order of position."""
+    found: dict[int, tuple[int, str]] = {}
     for pattern, parts in _PATTERNS:
         for match in pattern.finditer(text):
             iso = _to_iso(*parts(match))
             if iso and not any(abs(match.start() - pos) < 3 for pos in found):
-                found[match.start()] = iso
-    return sorted(found.items())
+                found[match.start()] = (match.end(), iso)
+    return [(start, end, iso) for start, (end, iso) in sorted(found.items())]
+
+
+def find_dates(text: str) -> list[tuple[int, str]]:
+    """Every date in the text as (position, ISO date), in order of position."""
+    return [(start, iso) for start, _, iso in date_spans(text)]
 
 
 def parse_date(text: str) -> str | None:
@@ -95,3 +100,24 @@ def field_date(value) -> str | None:
         except (OverflowError, OSError, ValueError):  # 1e20, Infinity: past any calendar, so no date
             return None
     return parse_date(str(value))
+
+
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)  # December 2024
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\b\.?"  # 1 January
+                        rf"|\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*\d)", re.I)  # January 1
+
+
+def partial_date_spans(text: str) -> list[tuple[int, int, str]]:
+    """Dates written without a day or a year, as (start, end, key): "December 2024" -> "2024-12",
+    "1 January" and "January 1st" -> "--01-01". Spans inside a whole date (date_spans) are left out."""
+    whole = [(start, end) for start, end, _ in date_spans(text)]
+    found = []
+    for match in _MONTH_YEAR.finditer(text):
+        month = _MONTHS[match[1].lower().rstrip(".")]
+        if 1900 < int(match[2]) < 2100:
+            found.append((match.start(), match.end(), f"{match[2]}-{month:02d}"))
+    for match in _DAY_MONTH.finditer(text):
+        day, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+        if 1 <= int(day) <= 31:
+            found.append((match.start(), match.end(), f"--{_MONTHS[month.lower().rstrip('.')]:02d}-{int(day):02d}"))
+    return sorted(span for span in found if not any(s <= span[0] < e for s, e in whole))

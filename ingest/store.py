@@ -130,6 +130,19 @@ class Store:
         """Every passage's id, and nothing else (0.25 s at 100k passages)."""
         return self._col.get(include=[])["ids"]
 
+    def passages_by_document(self, page_size: int = 5000) -> dict[str, tuple[int, str]]:
+        """Each stored document's passage count and source, by doc_id, from the passages themselves."""
+        found: dict[str, tuple[int, str]] = {}
+        offset = 0
+        while True:
+            result = self._col.get(include=["metadatas"], limit=page_size, offset=offset)
+            if not result["ids"]:
+                return found
+            for meta in result["metadatas"]:
+                count, _ = found.get(meta["doc_id"], (0, ""))
+                found[meta["doc_id"]] = (count + 1, meta["source"])
+            offset += len(result["ids"])
+
     def _get(self, ids: Sequence[str], include: list[str]) -> Iterator[dict]:
         """Chroma's `get` by ids, in batches a large store accepts."""
         for i in range(0, len(ids), _GET_BATCH):

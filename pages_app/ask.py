@@ -19,7 +19,14 @@ from assistant.present import (
     text_markdown,
 )
 from assistant.service import Assistant, QuestionError
-from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant, set_filters
+from pages_app.common import (
+    clear_filters,
+    download_original,
+    filter_widgets,
+    get_assistant,
+    offer_download,
+    set_filters,
+)
 
 
 def stream_answer(stream) -> Answer:
@@ -155,6 +162,6 @@ if answered:  # the address bar is the last question's permalink, also after a v
 if st.session_state.turns:
     turns = list(st.session_state.turns)
     with st.sidebar:
-        st.download_button("Export the conversation (Markdown)",
-                           lambda: conversation_markdown(turns, dt.datetime.now()),  # dated when downloaded
-                           file_name="clerk-conversation.md", mime="text/markdown", on_click="ignore")
+        offer_download("Export the conversation (Markdown)",  # dated when downloaded
+                       lambda: conversation_markdown(turns, dt.datetime.now()).encode(), "clerk-conversation.md",
+                       "text/markdown", key="export")

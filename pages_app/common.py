@@ -1,11 +1,15 @@
-"""What the pages share: the one Assistant per process, the filter widgets, the download of a record."""
+"""What the pages share: the one Assistant per process, the filter widgets, downloads to this session only."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from assistant.library_view import facet_options, make_filters
 from assistant.present import escape_markdown
@@ -68,6 +72,31 @@ def download_original(source: str, page: int | None, key: str) -> None:
         st.caption("The original file is no longer where it was ingested from.")
         return
     where = f" (the passage is on page {page})" if page and path.suffix.lower() == ".pdf" else ""
-    st.download_button(f"Download {escape_markdown(path.name)}{where}", data=path.read_bytes, file_name=path.name,
-                       mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream", key=key,
-                       on_click="ignore")
+    offer_download(f"Download {escape_markdown(path.name)}{where}", path.read_bytes, path.name,
+                   mimetypes.guess_type(path.name)[0] or "application/octet-stream", key)
+
+
+def offer_download(label: str, data: Callable[[], bytes], file_name: str, mime: str, key: str) -> None:
+    """A button whose click sends the file to this session only, through its own connection, where
+    the browser saves it: no URL serves it. st.download_button leaves the file at a /media URL that
+    any client may fetch, password or not, and for as long as Streamlit keeps it."""
+    if st.button(label, key=key):
+        st.session_state["download-count"] = st.session_state.get("download-count", 0) + 1
+        components.html(save_page(data(), file_name, mime, st.session_state["download-count"]), height=32)
+
+
+def save_page(data: bytes, file_name: str, mime: str, nonce: int) -> str:
+    """A page that saves `data` as `file_name` at once, and offers a link to save it again. The name and
+    type are JSON in a script (with "<" escaped, so nothing can close it), never markup; the bytes are
+    base64. The link is to a blob, which exists only in this page: when the session goes, so does it."""
+    def js(value: str) -> str:
+        return json.dumps(value).replace("<", "\\u003c")
+
+    return f"""<!-- {nonce} --><a id="save" href="#" style="font: 14px sans-serif">Save the file again</a>
+<script>
+const bytes = Uint8Array.from(atob("{base64.b64encode(data).decode("ascii")}"), c => c.charCodeAt(0));
+const link = document.getElementById("save");
+link.href = URL.createObjectURL(new Blob([bytes], {{type: {js(mime)}}}));
+link.download = {js(file_name)};
+link.click();
+</script>"""

@@ -11,7 +11,7 @@ from assistant.library_view import csv_bytes, decision_heading, decision_rows
 from assistant.present import escape_markdown, marked_markdown
 from assistant.service import QuestionError
 from ingest.lexical import tokenize
-from pages_app.common import download_original, filter_widgets, get_assistant
+from pages_app.common import download_original, filter_widgets, get_assistant, offer_download
 
 
 def show_decision(entry: DecisionEntry, terms: set[str]) -> None:
@@ -90,8 +90,8 @@ show_weaker = bool(weaker) and st.toggle(f"Show {len(weaker)} weaker {'match' if
                                          help="Decisions found for the topic that say too little of it")
 listed = relevant + (weaker if show_weaker else [])
 if listed:  # the one download: what is listed, weaker matches only when shown
-    st.download_button("Download as CSV", csv_bytes(decision_rows(listed)), file_name="clerk-decisions.csv",
-                       mime="text/csv", on_click="ignore")
+    offer_download("Download as CSV", lambda: csv_bytes(decision_rows(listed)), "clerk-decisions.csv", "text/csv",
+                   key="decisions-csv")
 terms = set(tokenize([topic])[0]) if topic else set()
 for entry in relevant:
     show_decision(entry, terms)

@@ -7,6 +7,7 @@ import streamlit as st
 from assistant.library_view import counts_by, document_rows, file_name
 from assistant.present import escape_markdown
 from assistant.uploads import UPLOAD_TYPES, delete_document, history, ingest_uploads, uploads_folder
+from ingest.writer import StoreBusy
 from pages_app.common import download_original, get_assistant
 
 assistant = get_assistant()
@@ -27,7 +28,8 @@ if st.button("Ingest the files", type="primary", disabled=not uploaded):
                      text=f"{'Reading files' if stage == 'reading' else 'Embedding passages'}: {done} of {total}")
 
     with st.spinner("Ingesting…"):
-        results = ingest_uploads(assistant, [(f.name, f.getvalue()) for f in uploaded], progress)
+        results = ingest_uploads(assistant, [(f.name, f.getvalue()) for f in uploaded], progress,
+                                 on_wait=lambda message: bar.progress(0.0, text=message))
     bar.progress(1.0, text="Done.")
     for result in results:
         name = escape_markdown(result.name)
@@ -66,8 +68,12 @@ if len(table):
 
 def delete(source: str) -> None:
     # A callback, so the tables drawn in the run it triggers no longer list the document.
-    gone = delete_document(assistant, source)
-    st.session_state["library-notice"] = f"{'Deleted' if gone else 'Already gone'}: {file_name(source)}"
+    try:
+        gone = delete_document(assistant, source)
+    except StoreBusy as exc:  # another process is writing the store and did not finish within CLERK_WRITE_WAIT
+        st.session_state["library-notice"] = f"Not deleted: {file_name(source)}: {exc}"
+    else:
+        st.session_state["library-notice"] = f"{'Deleted' if gone else 'Already gone'}: {file_name(source)}"
     st.session_state["confirm-delete"] = False
 
 

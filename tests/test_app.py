@@ -1,4 +1,5 @@
 """The Streamlit app, run in process by AppTest over a real store and the real model."""
+import base64
 import datetime as dt
 import io
 import re
@@ -87,7 +88,7 @@ def test_question_gets_a_cited_answer(app):
     for card in cards:
         for fact in ("Council: ", "Meeting date: ", "Page: ", "Kind: "):
             assert fact in card
-    downloads = [b.label for b in app.get("download_button")]
+    downloads = [b.label for b in app.button]  # each sends its file to this session only (pages_app/common.py)
     assert any("(the passage is on page" in label for label in downloads)  # a PDF says which page
     assert "Export the conversation (Markdown)" in downloads
 
@@ -203,7 +204,11 @@ def test_upload_ingests_a_file_that_can_be_asked_about_downloaded_and_deleted(wr
 
     at.switch_page(LIBRARY).run()
     at.selectbox[0].set_value(str(at.store / "uploads" / "LA_Sept_2025_minutes.md")).run()
-    assert "Download LA\\_Sept\\_2025\\_minutes\\.md" in [b.label for b in at.get("download_button")]
+    download = button(at, "Download LA\\_Sept\\_2025\\_minutes\\.md")
+    download.click().run()  # the file, in a page of its own that saves it: no URL serves it
+    [saver] = at.get("iframe")
+    stored = (at.store / "uploads" / "LA_Sept_2025_minutes.md").read_bytes()
+    assert base64.b64encode(stored).decode() in saver.proto.srcdoc and '"LA_Sept_2025_minutes.md"' in saver.proto.srcdoc
     at.checkbox(key="confirm-delete").check().run()
     button(at, "Delete the document").click().run()
     assert "Deleted: LA\\_Sept\\_2025\\_minutes\\.md" in [i.value for i in at.info]
@@ -287,7 +292,7 @@ def test_a_topic_lists_the_relevant_decisions_in_full_and_the_weaker_on_request(
     assert "the scheme be reviewed after twelve months" in texts  # the whole decision, not its first line
     assert ":orange-background[**care leavers**]" in texts  # the topic's words marked
     assert "litter bin" not in texts
-    assert [b.label for b in app.get("download_button") if "CSV" in b.label] == ["Download as CSV"]
+    assert [b.label for b in app.button if "CSV" in b.label] == ["Download as CSV"]
     weaker = app.toggle(key="decisions-weaker")
     assert re.fullmatch(r"Show \d+ weaker matches", weaker.label)
     weaker.set_value(True).run()

@@ -1,10 +1,10 @@
 """A question about a committee no record is of, or names, is not answered from its council's other records."""
 import pytest
-from conftest import FakeModel
 
 from assistant.query import bodies_named
 from assistant.service import Assistant
 from assistant.settings import Settings
+from conftest import FakeModel
 from ingest.embed import DEFAULT_MODEL, Embedder
 
 

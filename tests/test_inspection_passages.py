@@ -1,15 +1,14 @@
 """A question about a council's inspections finds the report passages it asks for by the reports' structure:
 the newest report's cover for "when did Ofsted last inspect … who led it", each named year's headline verdict
 for "how has the judgement moved", the improvement points for "what areas for improvement"."""
-from pathlib import Path
 
 import pytest
-from conftest import FakeModel
 
 from assistant.inspection_passages import Report, gives_part, in_order, key_passages, parts_asked
 from assistant.query import QueryHints, analyse
 from assistant.service import Assistant
 from assistant.settings import Settings
+from conftest import FakeModel
 from ingest.embed import DEFAULT_MODEL, Embedder
 from ingest.filters import Filters
 from ingest.records import Chunk, RecordMeta
