@@ -14,6 +14,7 @@ from ingest.records import Hit
 from ingest.text import sentences
 
 from .answers import Answer, Citation
+from .councils import official
 from .query import FINANCIAL_YEAR, financial_year_end
 from .tuning import TUNING
 from .verdicts import states_verdict
@@ -244,7 +245,9 @@ def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> 
     years is enough: a record answers its part of "across its 2018, 2022 and 2025 reports"."""
     found = " ".join(_said_of(h) for h in hits)
     terms = key_terms(question)
-    missing = {t for t in terms if not re.search(_pattern(t), found)}
+    # A council asked about by a short form ("BCP", "Hull") is mentioned by its official name.
+    missing = {t for t in terms if not re.search(_pattern(t), found)
+               and not ((name := official(t)) and name.lower() in found)}
     years = {t for t in terms if _YEAR.fullmatch(t) or _FINANCIAL_TERM.fullmatch(t)}
     return missing - years if any_year and years - missing else missing
 

@@ -155,3 +155,14 @@ def test_a_meeting_of_the_whole_council_is_introduced_as_the_council():
     assert _lead_in(citation("Little Ashby Parish Council", "Parish Council")) == \
         "At Little Ashby Parish Council on 9 September 2024: "
     assert _lead_in(citation("Kent County Council", "Cabinet")) == "At Kent County Council’s Cabinet on 9 September 2024: "
+
+
+def test_a_council_asked_about_by_its_short_form_is_mentioned_by_its_official_name():
+    from assistant.compose import missing_terms
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    text = "Lead inspector: Steve Lowe, Her Majesty’s Inspector"
+    bcp = Hit(Chunk("c", "d", "s", 1, 0, len(text), None, text,
+                    RecordMeta(council="Bournemouth, Christchurch and Poole Council")), 1.0)
+    assert missing_terms("Who led Ofsted's inspection of BCP children's services?", [bcp]) == set()
+    assert missing_terms("Who led Ofsted's inspection of Hull children's services?", [bcp]) == {"hull"}
