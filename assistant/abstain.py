@@ -88,14 +88,19 @@ def content_terms(question: str, names: Iterable[str] = ()) -> set[str]:
     return terms - (set(tokenize([named])[0]) if named.strip() else set())
 
 
-def passage_coverage(terms: set[str], hits: list[Hit], weights: dict[str, float] | None = None) -> float:
-    """The largest share of `terms` one passage holds, each term counting its weight (1 without weights)."""
+def passage_coverage(terms: set[str], hits: list[Hit], weights: dict[str, float] | None = None,
+                     initials: dict[str, tuple[str, ...]] | None = None) -> float:
+    """The largest share of `terms` one passage holds, each term counting its weight (1 without weights).
+    A passage giving a name's `initials` ("CIL") holds the name's words ("Community Infrastructure Levy")."""
     if not terms or not hits:
         return 0.0
     weight = (lambda t: weights.get(t, 0.0)) if weights else (lambda t: 1.0)
     total = sum(weight(t) for t in terms) or 1.0
-    return max(sum(weight(t) for t in terms & set(tokens)) / total
-               for tokens in tokenize([h.chunk.indexed_text() for h in hits]))
+    texts = [h.chunk.indexed_text() for h in hits]
+    abbreviated = {short: set(tokenize([" ".join(words)])[0]) for short, words in (initials or {}).items()}
+    held = [set(tokens).union(*(words for short, words in abbreviated.items() if re.search(rf"\b{short}\b", text)))
+            for tokens, text in zip(tokenize(texts), texts)]
+    return max(sum(weight(t) for t in terms & words) / total for words in held)
 
 
 def year_not_held(question: str, hits: list[Hit], councils: tuple[str, ...]) -> float:

@@ -15,7 +15,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .councils import official
-from .query import FINANCIAL_YEAR, financial_year_end
+from .query import FINANCIAL_YEAR, financial_year_end, initialisms
 from .tuning import TUNING
 from .verdicts import states_verdict
 
@@ -226,7 +226,8 @@ def _said_of(hit: Hit) -> str:
     """What a passage says, with what its record says of it (council, body, title, meeting date)."""
     date = hit.chunk.meta.meeting_date
     when = human_date(date) if date else ""
-    return f"{hit.chunk.indexed_text()} {when}".lower()
+    return f"{hit.chunk.indexed_text()} {when}"
+
 
 
 _FINANCIAL_TERM = re.compile(r"(\d{4})/(\d{4})")
@@ -243,11 +244,16 @@ def _pattern(term: str) -> str:
 def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> set[str]:
     """The question's names and years that the passages never mention. With `any_year`, one of its
     years is enough: a record answers its part of "across its 2018, 2022 and 2025 reports"."""
-    found = " ".join(_said_of(h) for h in hits)
+    said = " ".join(_said_of(h) for h in hits)
+    found = said.lower()
     terms = key_terms(question)
     # A council asked about by a short form ("BCP", "Hull") is mentioned by its official name.
     missing = {t for t in terms if not re.search(_pattern(t), found)
                and not ((name := official(t)) and name.lower() in found)}
+    # A name the records abbreviate: "Community Infrastructure Levy" is "CIL" in the minutes.
+    for initials, words in initialisms(question).items():
+        if re.search(rf"\b{initials}\b", said):
+            missing -= {w.lower() for w in words}
     years = {t for t in terms if _YEAR.fullmatch(t) or _FINANCIAL_TERM.fullmatch(t)}
     return missing - years if any_year and years - missing else missing
 

@@ -198,3 +198,19 @@ def bodies_named(question: str) -> tuple[str, ...]:
         if len(words) >= 2:
             found.append(" ".join(words))
     return tuple(dict.fromkeys(found))
+
+
+# Capitalised words in a row, "and", "of" or "for" between them: a name that may go by its initials.
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+(?:and|of|for))?\s+[A-Z][a-z]+)+\b")
+_NOT_IN_NAME = {"what", "which", "who", "when", "where", "why", "how", "did", "does", "do", "is", "are", "was", "were"}
+
+
+def initialisms(question: str) -> dict[str, tuple[str, ...]]:
+    """The names a question gives in full that records often abbreviate, by their initials:
+    {"CIL": ("Community", "Infrastructure", "Levy")}."""
+    found = {}
+    for run in _NAME_RUN.finditer(question):
+        words = tuple(w for w in re.findall(r"[A-Z][a-z]+", run.group(0)) if w.lower() not in _NOT_IN_NAME)
+        if len(words) >= 2:
+            found["".join(w[0] for w in words)] = words
+    return found

@@ -41,6 +41,7 @@ from .query import (
     bodies_named,
     council_alias,
     earlier_questions,
+    initialisms,
     is_held,
     load_vocabulary,
 )
@@ -236,7 +237,8 @@ class Assistant:
         terms = abstain.content_terms(query, names)
         return abstain.Signals(
             best_relevance=float(relevance.max()) if len(relevance) else 0.0,
-            rare_coverage=abstain.passage_coverage(terms, hits[:5], self.library.lexical().idf(sorted(terms))),
+            rare_coverage=abstain.passage_coverage(terms, hits[:5], self.library.lexical().idf(sorted(terms)),
+                                                   initialisms(query)),
             names_missing=len(missing_terms(query, hits)) / len(key) if key else 0.0,
             council_not_held=1.0 if asked and len(not_held) == len(asked) else 0.0,
             year_not_held=abstain.year_not_held(query, hits, hints.councils))

@@ -166,3 +166,18 @@ def test_a_council_asked_about_by_its_short_form_is_mentioned_by_its_official_na
                     RecordMeta(council="Bournemouth, Christchurch and Poole Council")), 1.0)
     assert missing_terms("Who led Ofsted's inspection of BCP children's services?", [bcp]) == set()
     assert missing_terms("Who led Ofsted's inspection of Hull children's services?", [bcp]) == {"hull"}
+
+
+def test_a_name_the_records_abbreviate_is_mentioned_by_its_initials():
+    from assistant.compose import missing_terms
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    text = "Noted that CIL payment of £1441.01 was received 28.10.19."
+    cil = Hit(Chunk("c", "d", "s", 1, 0, len(text), None, text, RecordMeta(council="Wretton Parish Council",
+                                                                                      meeting_date="2019-11-04")), 1.0)
+    question = "How much Community Infrastructure Levy money did Wretton receive in 2019?"
+    assert missing_terms(question, [cil]) == set()
+    # Initials in lower case are a word, not an abbreviation; and a name whose initials are absent is missing.
+    lower = Hit(Chunk("c", "d", "s", 1, 0, 20, None, "the cil was noted", RecordMeta(council="Wretton Parish Council",
+                                                                                 meeting_date="2019-11-04")), 1.0)
+    assert missing_terms(question, [lower]) == {"community", "infrastructure", "levy"}
