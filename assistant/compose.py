@@ -252,7 +252,7 @@ def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> 
                and not ((name := official(t)) and name.lower() in found)}
     # A name the records abbreviate: "Community Infrastructure Levy" is "CIL" in the minutes.
     for initials, words in initialisms(question).items():
-        if re.search(rf"\b{initials}\b", said):
+        if re.search(rf"\b{initials}s?\b", said):
             missing -= {w.lower() for w in words}
     years = {t for t in terms if _YEAR.fullmatch(t) or _FINANCIAL_TERM.fullmatch(t)}
     return missing - years if any_year and years - missing else missing

@@ -200,8 +200,9 @@ def bodies_named(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# Capitalised words in a row, "and", "of" or "for" between them: a name that may go by its initials.
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+(?:and|of|for))?\s+[A-Z][a-z]+)+\b")
+# Capitalised words in a row, "and", "of", "for" or a comma between them: a name that may go by its initials
+# ("Education, Health and Care Plans": EHCPs).
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:,?(?:\s+(?:and|of|for))?\s+[A-Z][a-z]+)+\b")
 _NOT_IN_NAME = {"what", "which", "who", "when", "where", "why", "how", "did", "does", "do", "is", "are", "was", "were"}
 
 

@@ -181,3 +181,10 @@ def test_a_name_the_records_abbreviate_is_mentioned_by_its_initials():
     lower = Hit(Chunk("c", "d", "s", 1, 0, 20, None, "the cil was noted", RecordMeta(council="Wretton Parish Council",
                                                                                  meeting_date="2019-11-04")), 1.0)
     assert missing_terms(question, [lower]) == {"community", "infrastructure", "levy"}
+
+
+def test_initials_of_a_name_with_commas_and_a_plural():
+    from assistant.query import initialisms
+
+    assert initialisms("How many Education, Health and Care Plans did Kent issue?") == {
+        "EHCP": ("Education", "Health", "Care", "Plans")}
