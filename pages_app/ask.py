@@ -11,11 +11,14 @@ from assistant.export import conversation_markdown
 from assistant.library_view import example_questions, library_summary
 from assistant.links import answer_link, answer_params, linked_question
 from assistant.present import (
+    VIEW_CSS,
     answer_html,
-    citation_card_html,
+    by_document,
     citation_sections,
     describe_filters,
+    document_html,
     escape_markdown,
+    for_display,
     text_markdown,
 )
 from assistant.service import Assistant, QuestionError
@@ -74,8 +77,19 @@ def show_library(assistant: Assistant) -> None:
                   icon=":material/chat:")
 
 
+def scroll_to_question(turn: int) -> None:
+    """The question of turn `turn` to the top of the view, so its answer is read from its first line. Our own
+    script, with no record text in it; Streamlit runs it once, when it is drawn."""
+    st.html(f"""<script>(() => {{
+      const question = document.getElementById("question-{turn}");
+      question?.closest('[data-testid="stChatMessage"]')?.scrollIntoView({{block: "start"}});
+    }})();</script>""", unsafe_allow_javascript=True)
+
+
 def render_answer(answer: Answer, turn: int) -> None:
-    """One answer: its text with [n] chips, then a card per source. The one place an answer is drawn."""
+    """One answer: its text with [n] chips, then its sources, one line each, grouped by record and numbered in
+    the order the text first cites them. The one place an answer is drawn."""
+    answer = for_display(answer)
     if answer.standalone_question:
         st.caption("Searched for: " + escape_markdown(answer.standalone_question))
     if answer.filters:
@@ -95,14 +109,21 @@ def render_answer(answer: Answer, turn: int) -> None:
         st.caption("Written by the language model from the passages below; each sentence was checked against "
                    "the passage it cites.")
     for title, citations in citation_sections(answer):
-        st.markdown(f"**{title}**")
-        for citation in citations:
-            with st.container(border=True):
-                st.html(citation_card_html(citation, turn))
-                download_original(citation.source, citation.page, key=f"download-{turn}-{citation.n}")
+        if title == "Sources":
+            st.markdown(f"**{title}**")
+            section = st.container()
+        else:  # further reading and closest matches are there for whoever wants them, not in the way
+            section = st.expander(f"{title} · {len(citations)}", expanded=False)
+        with section:
+            for document in by_document(citations):
+                st.html(document_html(document, turn))
+                pages = {c.page for c in document.citations}
+                download_original(document.source, pages.pop() if len(pages) == 1 else None,
+                                  key=f"download-{turn}-{document.citations[0].n}", compact=True)
 
 
 st.title("Ask the records")
+st.html(VIEW_CSS)
 st.caption("Every sentence of an answer is quoted from a record; its [n] links to the source below it.")
 
 if "turns" not in st.session_state:
@@ -119,15 +140,18 @@ with st.sidebar:
 
 if "link_notice" in st.session_state:
     st.warning(escape_markdown(st.session_state.pop("link_notice")))
-# Read before the conversation is drawn, so the empty state is not drawn above a question being asked; the
-# box stays pinned to the bottom of the page wherever it is called.
-question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?") \
-    or st.session_state.pop("ask_again", None)
+# Read before the conversation is drawn, so the empty state is not drawn above a question being asked. In
+# st.bottom it is pinned as usual, but Streamlit then does not pull the view down to the newest message, which
+# left a new answer above the view: scroll_to_question shows it from its first line instead.
+with st.bottom:
+    question = st.chat_input("Ask a question, e.g. what was resolved about care leavers?")
+question = question or st.session_state.pop("ask_again", None)
 if not st.session_state.turns and not question:
     show_library(get_assistant())
 
 for turn, (asked, reply) in enumerate(st.session_state.turns):
     with st.chat_message("user"):
+        st.html(f'<span id="question-{turn}"></span>')
         st.text(asked)
     with st.chat_message("assistant"):
         if isinstance(reply, Answer):
@@ -138,7 +162,9 @@ for turn, (asked, reply) in enumerate(st.session_state.turns):
 if question:
     turn = len(st.session_state.turns)
     with st.chat_message("user"):
+        st.html(f'<span id="question-{turn}"></span>')
         st.text(question)
+    scroll_to_question(turn)
     history = [q for q, reply in st.session_state.turns if isinstance(reply, Answer)]
     with st.chat_message("assistant"):
         try:
@@ -148,12 +174,15 @@ if question:
             reply = f"Cannot ask that: {exc}."
             st.error(reply)
     st.session_state.turns.append((question, reply))
+    scroll_to_question(turn)  # again, once the answer and its sources are drawn below it
 
 answered = [reply for _, reply in st.session_state.turns if isinstance(reply, Answer)]
 if answered:  # the address bar is the last question's permalink, also after a visit to another page
     st.query_params.from_dict(answer_params(answered[-1]))
 if st.session_state.turns:
-    turns = list(st.session_state.turns)
+    # Numbered as on the page, so the export's [n] are the ones the reader saw.
+    turns = [(asked, for_display(reply) if isinstance(reply, Answer) else reply)
+             for asked, reply in st.session_state.turns]
     with st.sidebar:
         st.download_button("Export the conversation (Markdown)",
                            lambda: conversation_markdown(turns, dt.datetime.now()),  # dated when downloaded

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from assistant.library_view import facet_options, make_filters
-from assistant.present import escape_markdown
+from assistant.present import escape_markdown, readable_file_name
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingest.filters import Filters
@@ -58,16 +58,19 @@ def set_filters(key: str, filters: Filters) -> None:
         st.session_state[f"{key}-{name}"] = value
 
 
-def download_original(source: str, page: int | None, key: str) -> None:
-    """A button that downloads the record's file (read only when clicked), or a link for a synced record."""
+def download_original(source: str, page: int | None, key: str, compact: bool = False) -> None:
+    """A button that downloads the record's file (read only when clicked), or a link for a synced record;
+    `compact`: drawn as a link-like button, under a list of sources. A file named by a hash is "the original"."""
+    kind = "tertiary" if compact else "secondary"
     if source.startswith(("http://", "https://")):
-        st.link_button("Open the record on the council's site", source)
+        st.link_button("Open the record on the council's site", source, type=kind)
         return
     path = Path(source)
     if not path.is_file():
         st.caption("The original file is no longer where it was ingested from.")
         return
     where = f" (the passage is on page {page})" if page and path.suffix.lower() == ".pdf" else ""
-    st.download_button(f"Download {escape_markdown(path.name)}{where}", data=path.read_bytes, file_name=path.name,
-                       mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream", key=key,
-                       on_click="ignore")
+    name = readable_file_name(path.name)
+    st.download_button(f"Download {escape_markdown(name) if name else 'the original'}{where}", data=path.read_bytes,
+                       file_name=path.name, mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                       key=key, on_click="ignore", type=kind, icon=":material/download:" if compact else None)
