@@ -5,9 +5,11 @@ import hmac
 
 import streamlit as st
 
+from assistant.present import VIEW_CSS
 from assistant.settings import Settings
 
 st.set_page_config(page_title="Clerk", page_icon="🏛️", layout="wide")
+st.html(VIEW_CSS)  # every page's captions; the Ask page's answer and sources
 
 password = Settings.from_env().app_password
 if password and not st.session_state.get("signed_in"):

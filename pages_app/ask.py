@@ -11,7 +11,6 @@ from assistant.export import conversation_markdown
 from assistant.library_view import example_questions, library_summary
 from assistant.links import answer_link, answer_params, linked_question
 from assistant.present import (
-    VIEW_CSS,
     answer_html,
     by_document,
     citation_sections,
@@ -123,7 +122,6 @@ def render_answer(answer: Answer, turn: int) -> None:
 
 
 st.title("Ask the records")
-st.html(VIEW_CSS)
 st.caption("Every sentence of an answer is quoted from a record; its [n] links to the source below it.")
 
 if "turns" not in st.session_state:
