@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from assistant.abstention_reason import EMPTY_STORE, FILTERED_OUT, NO_RECORDS_FOR_COUNCIL
-from assistant.answers import Answer
+from assistant.answers import Answer, DecisionEntry
 from assistant.export import conversation_markdown
-from assistant.library_view import example_questions, library_summary
+from assistant.library_view import decision_heading, decision_topic, example_questions, library_summary
 from assistant.links import answer_link, answer_params, linked_question
 from assistant.present import (
     answer_html,
@@ -20,6 +21,7 @@ from assistant.present import (
     for_display,
     text_markdown,
 )
+from assistant.query import DECISION_QUESTION
 from assistant.service import Assistant, QuestionError
 from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant, set_filters
 
@@ -85,6 +87,31 @@ def scroll_to_question(turn: int) -> None:
     }})();</script>""", unsafe_allow_javascript=True)
 
 
+# How many of the decisions a decision question finds are shown under its answer; the rest are a link away.
+DECISIONS_SHOWN = 3
+
+
+def decisions_asked_for(assistant: Assistant, question: str, filters) -> tuple[str, list[DecisionEntry]] | None:
+    """For a "what was resolved / agreed / decided" question, its topic and the decisions the precedent finder
+    holds relevant to it, under the same filters; None for any other question, or when none is relevant."""
+    topic = decision_topic(question) if DECISION_QUESTION.search(question) else None
+    if not topic:
+        return None
+    found = [entry for entry in assistant.decisions(topic, filters=filters, limit=20) if not entry.weaker]
+    return (topic, found) if found else None
+
+
+def show_decisions(topic: str, entries: list[DecisionEntry]) -> None:
+    """The decisions on a decision question's topic: what each did and its vote, and the rest on the Decisions page."""
+    st.markdown(f"**Decisions about “{escape_markdown(topic)}”**")
+    for entry in entries[:DECISIONS_SHOWN]:
+        vote = f" · vote: {escape_markdown(entry.votes)}" if entry.votes else ""
+        st.markdown(f"- {escape_markdown(decision_heading(entry.citation))}  \n"
+                    f"  **{escape_markdown(entry.effect.capitalize())}**{vote}")
+    rest = f"all {len(entries)}" if len(entries) > DECISIONS_SHOWN else "each"
+    st.markdown(f"[See {rest} in full on the Decisions page](decisions?{urlencode({'topic': topic})})")
+
+
 def render_answer(answer: Answer, turn: int) -> None:
     """One answer: its text with [n] chips, then its sources, one line each, grouped by record and numbered in
     the order the text first cites them. The one place an answer is drawn."""
@@ -104,6 +131,9 @@ def render_answer(answer: Answer, turn: int) -> None:
                   on_click=ask_without_filters, args=(answer.question,))
     elif answer.abstention_reason in (NO_RECORDS_FOR_COUNCIL, EMPTY_STORE):
         st.page_link("pages_app/library.py", label="Add records on the Library page", icon=":material/folder_open:")
+    found = st.session_state.get("turn_decisions", {}).get(turn)
+    if found:
+        show_decisions(*found)
     if answer.composer == "llm":
         st.caption("Written by the language model from the passages below; each sentence was checked against "
                    "the passage it cites.")
@@ -133,7 +163,7 @@ with st.sidebar:
     st.caption("They apply to the next question.")
     filters = filter_widgets(get_assistant(), "ask")
     if st.button("New conversation", icon=":material/restart_alt:"):
-        st.session_state.turns = []
+        st.session_state.turns, st.session_state.turn_decisions = [], {}
         st.query_params.clear()
 
 if "link_notice" in st.session_state:
@@ -167,6 +197,9 @@ if question:
     with st.chat_message("assistant"):
         try:
             reply = stream_answer(get_assistant().ask_stream(question, history=history, filters=filters))
+            # Kept with the turn: the decisions are searched once, not at every rerun that redraws it.
+            st.session_state.setdefault("turn_decisions", {})[turn] = decisions_asked_for(
+                get_assistant(), reply.standalone_question or question, filters)
             render_answer(reply, turn)
         except QuestionError as exc:
             reply = f"Cannot ask that: {exc}."

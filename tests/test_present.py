@@ -138,3 +138,14 @@ def test_an_items_title_comes_from_its_numbered_heading_or_a_one_item_records_ti
     assert item_title(citation("Minutes:", item="9", title="Issue - meetings - Care Leavers: Extension of Council "
                                "Tax Exemption to Age 25 - Northmoor Borough Council")) == \
         "Care Leavers: Extension of Council Tax Exemption to Age 25"
+
+
+def test_a_decision_questions_topic_is_what_it_asks_about():
+    from assistant.library_view import decision_topic
+
+    assert decision_topic("What was resolved about care leavers?") == "care leavers"
+    assert decision_topic("What did Northmoor's Cabinet decide about council tax for care leavers?") == \
+        "council tax for care leavers"
+    assert decision_topic("What did Little Ashby decide on the play area?") == "play area"
+    assert decision_topic("Was the budget approved?") == "budget"
+    assert decision_topic("What was agreed?") is None
