@@ -211,7 +211,7 @@ def test_two_sessions_ask_while_a_third_uploads(server, browser, tmp_path):
     for name, page in askers.items():
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator('[data-testid="stChatMessage"]').count() == 2  # its own question and answer, only
-        councils = {h.split(" — ")[0] for h in page.locator(".clerk-heading").all_inner_texts()}
+        councils = {h.split(" — ")[0] for h in page.locator(".clerk-heading").all_text_contents()}
         expected = "Little Ashby Parish Council" if name == "play" else "Northmoor Borough Council"
         assert expected in councils
     assert "play area" in askers["play"].locator(".clerk-answer").inner_text()
@@ -255,7 +255,7 @@ def test_the_empty_page_offers_examples_and_a_permalink_asks_again(server, brows
     page.screenshot(path=str(ARTIFACTS / "browser-ask-empty.png"))
     page.goto(server + "/?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council")
     wait_for_answer(page, 0)
-    headings = page.locator(".clerk-heading").all_inner_texts()
+    headings = page.locator(".clerk-heading").all_text_contents()  # folded ones too
     assert headings and all(h.startswith("Little Ashby Parish Council — ") for h in headings)  # the link's filter
     link = page.get_by_role("link", name="Link to this question")
     assert link.get_attribute("href") == "?q=What+did+Little+Ashby+decide+about+the+play+area%3F&council=Little+Ashby+Parish+Council"
