@@ -9,7 +9,6 @@ from assistant.present import VIEW_CSS
 from assistant.settings import Settings
 
 st.set_page_config(page_title="Clerk", page_icon="🏛️", layout="wide")
-st.html(VIEW_CSS)  # every page's captions; the Ask page's answer and sources
 
 password = Settings.from_env().app_password
 if password and not st.session_state.get("signed_in"):
@@ -24,6 +23,7 @@ if password and not st.session_state.get("signed_in"):
             st.error("That password is not right.")
     st.stop()
 
+st.html(VIEW_CSS)  # every page's captions; the Ask page's answer and sources
 st.navigation([
     st.Page("pages_app/ask.py", title="Ask", icon=":material/forum:", default=True),
     st.Page("pages_app/library.py", title="Library", icon=":material/folder_open:"),

@@ -198,6 +198,10 @@ def csv_bytes(rows: list[dict]) -> bytes:
     return csv_text(rows).encode("utf-8-sig")
 
 
+# "What was resolved / agreed / decided …?", "What did the Cabinet approve …?": a question that asks what a
+# decision did, which the Ask page follows with the decisions on its topic. Narrower than query.DECISION_QUESTION:
+# "Which councillors called in the decision …?" asks about a decision, not for one.
+WHAT_WAS_DECIDED = re.compile(r"\bwhat\b[^?]*?\b(resolv\w*|decid(?:e|ed)|agreed?|approv(?:e|ed))\b", re.I)
 # What a decision question is about: the words after "about" ("… resolved about care leavers?"), else after "on".
 _ABOUT = (re.compile(r"\b(?:about|regarding|concerning)\s+(.+)$", re.I), re.compile(r"\b(?:on|over)\s+(.+)$", re.I))
 _ASKING_WORDS = {"what", "which", "who", "when", "how", "why", "was", "were", "did", "do", "does", "has", "have", "had",

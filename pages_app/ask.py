@@ -9,7 +9,13 @@ import streamlit as st
 from assistant.abstention_reason import EMPTY_STORE, FILTERED_OUT, NO_RECORDS_FOR_COUNCIL
 from assistant.answers import Answer, DecisionEntry
 from assistant.export import conversation_markdown
-from assistant.library_view import decision_heading, decision_topic, example_questions, library_summary
+from assistant.library_view import (
+    WHAT_WAS_DECIDED,
+    decision_heading,
+    decision_topic,
+    example_questions,
+    library_summary,
+)
 from assistant.links import answer_link, answer_params, linked_question
 from assistant.present import (
     answer_html,
@@ -21,7 +27,6 @@ from assistant.present import (
     for_display,
     text_markdown,
 )
-from assistant.query import DECISION_QUESTION
 from assistant.service import Assistant, QuestionError
 from pages_app.common import clear_filters, download_original, filter_widgets, get_assistant, set_filters
 
@@ -94,7 +99,7 @@ DECISIONS_SHOWN = 3
 def decisions_asked_for(assistant: Assistant, question: str, filters) -> tuple[str, list[DecisionEntry]] | None:
     """For a "what was resolved / agreed / decided" question, its topic and the decisions the precedent finder
     holds relevant to it, under the same filters; None for any other question, or when none is relevant."""
-    topic = decision_topic(question) if DECISION_QUESTION.search(question) else None
+    topic = decision_topic(question) if WHAT_WAS_DECIDED.search(question) else None
     if not topic:
         return None
     found = [entry for entry in assistant.decisions(topic, filters=filters, limit=20) if not entry.weaker]

@@ -96,6 +96,10 @@ def test_question_gets_a_cited_answer(app):
     for card in cards:  # a title line, and the date labelled by the record's kind
         assert re.search(r'class="clerk-heading"><strong>[^<]+ — [^<]+</strong>', card)
         assert re.search(r"(Meeting|Inspection|Decision) date: \d+ \w+ 20\d\d|Published: ", card)
+    said = [m.value for m in app.chat_message[-1].markdown]  # a decision question: the decisions on its topic
+    assert "**Decisions about “care leavers”**" in said
+    assert any("**Approved**" in m and "Corporate Parenting Panel" in m for m in said)  # what each did
+    assert any(m.endswith("on the Decisions page](decisions?topic=care+leavers)") for m in said)
     downloads = [b.label for b in app.get("download_button")]
     assert any("(the passage is on page" in label for label in downloads)  # a PDF says which page
     assert "Export the conversation (Markdown)" in downloads
@@ -129,6 +133,7 @@ def test_abstention_shows_closest_matches(app):
     app.run()
     ask(app, "What is the airspeed velocity of an unladen swallow?")
     assert [e.label for e in app.chat_message[-1].expander][0].startswith("Closest matches (not an answer) · ")
+    assert not any(m.value.startswith("**Decisions about") for m in app.chat_message[-1].markdown)
 
 
 def test_an_answer_shut_out_by_the_filters_is_one_click_away(app):
@@ -252,8 +257,9 @@ def test_a_document_with_html_in_it_is_shown_as_text(writable_app):
     ask(at, "What was resolved about the village hall roof?")
     rendered = last_turn(at)
     assert any("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in h for h in rendered)
-    everything = " ".join(rendered + [m.value for m in at.markdown] + [c.value for c in at.caption])
-    assert "<img" not in everything and "<script" not in everything
+    assert not any("<img" in h or "<script" in h for h in rendered)  # HTML: escaped as entities
+    said = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])  # Markdown: backslashed
+    assert "\\<script\\>" in said and not re.search(r"(?<!\\)<(img|script)", said)  # the decision's item, as text
     at.switch_page(DECISIONS).run()
     at.text_input(key="decisions-topic").set_value("village hall roof").run()
     listed = " ".join(m.value for m in at.markdown)
