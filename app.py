@@ -5,6 +5,7 @@ import hmac
 
 import streamlit as st
 
+from assistant.present import VIEW_CSS
 from assistant.settings import Settings
 
 st.set_page_config(page_title="Clerk", page_icon="🏛️", layout="wide")
@@ -22,6 +23,7 @@ if password and not st.session_state.get("signed_in"):
             st.error("That password is not right.")
     st.stop()
 
+st.html(VIEW_CSS)  # every page's captions; the Ask page's answer and sources
 st.navigation([
     st.Page("pages_app/ask.py", title="Ask", icon=":material/forum:", default=True),
     st.Page("pages_app/library.py", title="Library", icon=":material/folder_open:"),

@@ -196,3 +196,29 @@ def csv_text(rows: list[dict], columns: list[str] | None = None) -> str:
 def csv_bytes(rows: list[dict]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents right."""
     return csv_text(rows).encode("utf-8-sig")
+
+
+# "What was resolved / agreed / decided …?", "What did the Cabinet approve …?": a question that asks what a
+# decision did, which the Ask page follows with the decisions on its topic. Narrower than query.DECISION_QUESTION:
+# "Which councillors called in the decision …?" asks about a decision, not for one.
+WHAT_WAS_DECIDED = re.compile(r"\bwhat\b[^?]*?\b(resolv\w*|decid(?:e|ed)|agreed?|approv(?:e|ed))\b", re.I)
+# What a decision question is about: the words after "about" ("… resolved about care leavers?"), else after "on".
+_ABOUT = (re.compile(r"\b(?:about|regarding|concerning)\s+(.+)$", re.I), re.compile(r"\b(?:on|over)\s+(.+)$", re.I))
+_ASKING_WORDS = {"what", "which", "who", "when", "how", "why", "was", "were", "did", "do", "does", "has", "have", "had",
+                 "is", "are", "be", "been", "the", "a", "an", "any", "there", "made", "taken", "council", "councillors"}
+
+
+def decision_topic(question: str) -> str | None:
+    """The topic a "what was resolved / agreed / decided" question asks about, to search the Decisions page for:
+    "What was resolved about care leavers?" -> "care leavers". None when it names none ("What was agreed?")."""
+    from .query import DECISION_QUESTION
+
+    text = re.sub(r"[?!.\s]+$", "", " ".join(question.split()))
+    after = next((found for pattern in _ABOUT if (found := pattern.search(text))), None)
+    if after:
+        words = after[1].split()
+        while words and words[0].lower() in ("the", "a", "an"):
+            words = words[1:]
+    else:
+        words = [w for w in DECISION_QUESTION.sub(" ", text).split() if w.lower() not in _ASKING_WORDS]
+    return " ".join(words).strip(" ,;:") or None

@@ -12,7 +12,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from assistant.library_view import facet_options, make_filters
-from assistant.present import escape_markdown
+from assistant.present import escape_markdown, readable_file_name
 from assistant.service import Assistant
 from assistant.settings import Settings
 from ingest.filters import Filters
@@ -62,25 +62,30 @@ def set_filters(key: str, filters: Filters) -> None:
         st.session_state[f"{key}-{name}"] = value
 
 
-def download_original(source: str, page: int | None, key: str) -> None:
-    """A button that downloads the record's file (read only when clicked), or a link for a synced record."""
+def download_original(source: str, page: int | None, key: str, compact: bool = False) -> None:
+    """A button that downloads the record's file (read only when clicked), or a link for a synced record;
+    `compact`: drawn as a link-like button, under a list of sources. A file named by a hash is "the original"."""
+    kind = "tertiary" if compact else "secondary"
     if source.startswith(("http://", "https://")):
-        st.link_button("Open the record on the council's site", source)
+        st.link_button("Open the record on the council's site", source, type=kind)
         return
     path = Path(source)
     if not path.is_file():
         st.caption("The original file is no longer where it was ingested from.")
         return
     where = f" (the passage is on page {page})" if page and path.suffix.lower() == ".pdf" else ""
-    offer_download(f"Download {escape_markdown(path.name)}{where}", path.read_bytes, path.name,
-                   mimetypes.guess_type(path.name)[0] or "application/octet-stream", key)
+    name = readable_file_name(path.name)
+    offer_download(f"Download {escape_markdown(name) if name else 'the original'}{where}", path.read_bytes, path.name,
+                   mimetypes.guess_type(path.name)[0] or "application/octet-stream", key, kind=kind,
+                   icon=":material/download:" if compact else None)
 
 
-def offer_download(label: str, data: Callable[[], bytes], file_name: str, mime: str, key: str) -> None:
+def offer_download(label: str, data: Callable[[], bytes], file_name: str, mime: str, key: str,
+                   kind: str = "secondary", icon: str | None = None) -> None:
     """A button whose click sends the file to this session only, through its own connection, where
     the browser saves it: no URL serves it. st.download_button leaves the file at a /media URL that
     any client may fetch, password or not, and for as long as Streamlit keeps it."""
-    if st.button(label, key=key):
+    if st.button(label, key=key, type=kind, icon=icon):
         st.session_state["download-count"] = st.session_state.get("download-count", 0) + 1
         components.html(save_page(data(), file_name, mime, st.session_state["download-count"]), height=32)
 

@@ -95,12 +95,20 @@ def wait_for_idle(page, timeout_ms: float = APP_TIMEOUT_MS) -> None:
         " === 'notRunning'", timeout=timeout_ms)
 
 
-def wait_for_scroll_to_settle(page, timeout_ms: float = APP_TIMEOUT_MS) -> None:
-    """Until Streamlit's own scroll to the newest chat message has reached the bottom. It animates frame by
-    frame and is cancelled only by a pointer or wheel event, so a jump made while it runs (a keyboard
-    press on [n]) was carried back down under it: the card's viewport ratio stayed 0 although the link
-    had set the page's #source-… (seen 1 run in 4 on a busy machine)."""
-    page.wait_for_function(
-        "() => { const c = document.querySelector('[data-testid=\"stAppScrollToBottomContainer\"]');"
-        " return !c || c.scrollTop + c.clientHeight >= c.scrollHeight - 2; }", timeout=timeout_ms)
+def axe_source() -> str | None:
+    """axe-core's script, as the axe-playwright-python package ships it (the test extra), or None without it."""
+    from importlib import resources
+    from importlib.util import find_spec
 
+    if find_spec("axe_playwright_python") is None:
+        return None
+    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+def serious_accessibility_faults(page, axe: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as drawn, one line each (rule, count, first node)."""
+    page.evaluate(axe)
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])}×): {v['nodes'][0]['target']} "
+            f"{' '.join(v['nodes'][0]['failureSummary'].split())[:200]}"
+            for v in found if v["impact"] in ("serious", "critical")]

@@ -181,6 +181,17 @@ def test_filtered_questions_cite_only_matching_passages(demo_store, embedder):
     assert nothing.abstained and not nothing.citations
 
 
+@pytest.mark.parametrize("question,asks", [
+    ("What was resolved about care leavers?", True), ("What exactly did the Cabinet Member decide about the hubs?", True),
+    ("What did the council approve in 2011?", True),
+    ("Which councillors called in the decision on the family hubs?", False),  # about a decision, not what it did
+    ("What is the decision date?", False), ("Did Kent approve the plan?", False)])
+def test_a_question_that_asks_what_was_decided(question, asks):
+    from assistant.library_view import WHAT_WAS_DECIDED
+
+    assert bool(WHAT_WAS_DECIDED.search(question)) == asks
+
+
 def test_procedural_decisions_stay_searchable_but_are_not_listed(make_assistant, tmp_path):
     record = tmp_path / "ashby_council_2024-03-04_minutes.txt"
     record.write_text("Minutes of the meeting of Ashby Town Council held on 4 March 2024\n\n"

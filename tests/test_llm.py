@@ -349,9 +349,11 @@ def test_the_app_shows_only_checked_sentences_and_the_notice(demo_store, chat_se
     finally:
         st.cache_resource.clear()
     assert not app.exception
-    shown = [h.value for h in app.chat_message[1].get("html")]  # the answer, then its source cards
+    shown = [h.value for h in app.chat_message[1].get("html")]  # the answer, then its sources by record
     assert "Eastbridge&#x27;s Corporate Parenting Panel asked for a report on extending" in shown[0]  # escaped
-    assert ">[2]<" in shown[0] and "[9]" not in shown[0]
+    assert ">[1]<" in shown[0] and "[9]" not in shown[0]  # its [2], the first source it cites, shown as [1]
+    first = re.search(r'<li class="clerk-source" id="source-0-1".*?</li>', " ".join(shown[1:]), re.S)
+    assert first and "council tax" in first[0].lower()  # and [1] is the passage its [2] named
     assert not any("Rents went up" in m for m in shown)
     assert app.chat_message[1].info[0].value.startswith("1 sentence of the language model's reply left out")
     assert "Written by the language model" in app.chat_message[1].caption[0].value
