@@ -9,6 +9,8 @@ as this process. A worker killed for overrunning is started again for the next f
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import sys
 from typing import Any, Callable
 
 from .errors import ParseError, failure_reason
@@ -20,6 +22,7 @@ class ParseTimeout(ParseError):
 
 def _serve(conn) -> None:
     """The worker: run each job sent, send back its result or the one line its failure gives."""
+    _die_with_parent()
     while True:
         try:
             job, args = conn.recv()
@@ -33,6 +36,18 @@ def _serve(conn) -> None:
             conn.send(result)
         except Exception as exc:  # noqa: BLE001 - a result that cannot be sent back
             conn.send(("error", failure_reason(exc)))
+
+
+def _die_with_parent() -> None:
+    """On Linux, be killed when the ingest that started this worker dies (kill -9 too): a forked worker
+    holds copies of its files, the store's write lock among them, and must not outlive it by a slow file."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # no prctl: the worker still ends when its pipe closes, after the file it is reading
 
 
 class ParseBudget:
