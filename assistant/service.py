@@ -120,7 +120,7 @@ class Assistant:
                jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
         with self.writer("an ingest"):
             return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
-                                jsonl_mapping=jsonl_mapping)
+                                jsonl_mapping=jsonl_mapping, parse_seconds=self.settings.parse_seconds)
 
     def delete_document(self, source: str, reason: str = "deleted") -> FileOutcome | None:
         """Drop one document (by its manifest key) from the store: its passages, its manifest entry,

@@ -23,6 +23,9 @@ class Settings:
     # the fitted model's own threshold (assistant/data/abstention.json), chosen out of fold.
     abstain_threshold: float | None = None
     max_question_chars: int = 2000
+    # Seconds reading one file (parsing and chunking it) may take in an ingest before it fails alone
+    # (ingest/budget.py): a 20,000-page PDF or a broken one that pypdf reads slowly; 0 turns the budget off.
+    parse_seconds: float = 60.0
     answer_sentences: int = 5
     reranker: str | None = None  # a local cross-encoder directory; off by default
     vocabulary: str | None = None  # an extra synonyms file, added to assistant/data/vocabulary.tsv
@@ -61,6 +64,7 @@ class Settings:
         "threads": "CLERK_THREADS",
         "abstain_threshold": "CLERK_ABSTAIN_THRESHOLD",
         "max_question_chars": "CLERK_MAX_QUESTION_CHARS",
+        "parse_seconds": "CLERK_PARSE_SECONDS",
         "vocabulary": "CLERK_VOCABULARY",
         "reranker": "CLERK_RERANKER",
         "sync_rate": "CLERK_SYNC_RATE",

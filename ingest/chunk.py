@@ -5,7 +5,9 @@ so passages stay under `max_words` and MAX_CHARS, cut at paragraph, then sentenc
 """
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from .decisions import Decision, find_decisions
@@ -95,14 +97,20 @@ def inline_items(text: str, min_run: int = 3) -> dict[int, str]:
     the words up to the first sentence end (at most 12). Only runs of consecutive numbers count,
     so a stray "24/7" or "£5." is not an item."""
     runs: list[list[tuple[int, int, str]]] = []  # (offset, number, series)
+    # The runs that a number would go on, by (series, the number they end at): the oldest first, found
+    # in one look-up, so that "5. … 5. … 5. …" (a new run each time) takes linear time.
+    ending: dict[tuple[str, int], list[int]] = {}
     for series, pattern in enumerate(_INLINE_ITEM):
         for m in pattern.finditer(text):
             number, suffix = int(m[1]), f"{series}{m[2] if series == 0 else ''}"
-            run = next((r for r in runs if r[-1][2] == suffix and r[-1][1] + 1 == number), None)
-            if run is None:
-                runs.append([(m.start(), number, suffix)])
+            waiting = ending.get((suffix, number - 1))
+            if waiting:
+                index = heapq.heappop(waiting)
+                runs[index].append((m.start(), number, suffix))
             else:
-                run.append((m.start(), number, suffix))
+                index = len(runs)
+                runs.append([(m.start(), number, suffix)])
+            heapq.heappush(ending.setdefault((suffix, number), []), index)
     runs = [run for run in runs if len(run) >= min_run]
     if any(run[0][2] != "1" for run in runs):  # minute numbers ("151/20") are the items; "1." lists inside them are not
         runs = [run for run in runs if run[0][2] != "1"]
@@ -114,11 +122,13 @@ def inline_items(text: str, min_run: int = 3) -> dict[int, str]:
     return items
 
 
-def _plain_units(text: str, start: int, end: int, max_words: int, items: dict[int, str]) -> list[_Unit]:
-    cuts = sorted(o for o in items if start < o < end)
+def _plain_units(text: str, start: int, end: int, max_words: int, items: dict[int, str],
+                 offsets: list[int]) -> list[_Unit]:
+    """`offsets`: the keys of `items`, sorted."""
+    cuts = offsets[bisect_right(offsets, start):bisect_left(offsets, end)]
     if cuts:  # one run of units per numbered item
         bounds = [start, *cuts, end]
-        return [u for a, b in zip(bounds, bounds[1:]) for u in _plain_units(text, a, b, max_words, items)]
+        return [u for a, b in zip(bounds, bounds[1:]) for u in _plain_units(text, a, b, max_words, items, [])]
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -138,17 +148,19 @@ def _units(text: str, max_words: int, decisions: list[Decision]) -> list[_Unit]:
     whatever its length and wherever in a paragraph it starts."""
     units: list[_Unit] = []
     items = inline_items(text)
-    pending = list(decisions)
+    offsets = sorted(items)
+    next_decision = 0
     covered = 0  # text before this offset is already in a unit
     for start, end in paragraph_spans(text):
         pos = max(start, covered)
-        while pending and pending[0].start < end:
-            decision = pending.pop(0)
-            units.extend(_plain_units(text, pos, decision.start, max_words, items))
+        while next_decision < len(decisions) and decisions[next_decision].start < end:
+            decision = decisions[next_decision]
+            next_decision += 1
+            units.extend(_plain_units(text, pos, decision.start, max_words, items, offsets))
             units.append(_Unit(decision.start, decision.end, len(decision.text.split()), decision=decision))
             pos = covered = decision.end
         if pos < end:
-            units.extend(_plain_units(text, pos, end, max_words, items))
+            units.extend(_plain_units(text, pos, end, max_words, items, offsets))
     return units
 
 
@@ -159,18 +171,20 @@ def _groups(text: str, max_words: int, heading: str | None,
     groups: list[tuple[list[_Unit], str | None]] = []
     group_heading = heading
     group: list[_Unit] = []
+    words_so_far, headings_only = 0, True  # the group's words, and whether its units are all headings
     for unit in _units(text, max_words, decisions):
-        words_so_far = sum(u.words for u in group)
-        if (unit.heading and group and not all(u.heading for u in group)) or unit.window or unit.decision or unit.item \
+        if (unit.heading and group and not headings_only) or unit.window or unit.decision or unit.item \
                 or (group and (group[-1].window or group[-1].decision)) or words_so_far + unit.words > max_words \
                 or (group and unit.end - group[0].start > MAX_CHARS):
             groups.append((group, group_heading))  # a new heading starts a new passage: items never mix
-            group = []
+            group, words_so_far, headings_only = [], 0, True
         if unit.heading or unit.item:
             heading = unit.item or text[unit.start:unit.end]
         if not group:
             group_heading = heading
         group.append(unit)
+        words_so_far += unit.words
+        headings_only = headings_only and unit.heading
     if group:
         groups.append((group, group_heading))
     return [(g, h) for g, h in groups if g], heading
@@ -222,10 +236,11 @@ def _meta_for(meta: RecordMeta, numbers: tuple[str | None, str | None] | None) -
 def _heading_finder(text: str, carried: str | None):
     """The heading in force at an offset of the page (`carried` from the page before)."""
     marks = [(s, text[s:e]) for s, e in paragraph_spans(text) if is_heading(text[s:e])]
+    starts = [s for s, _ in marks]
 
     def heading_of(offset: int) -> str | None:
-        before = [heading for s, heading in marks if s < offset]
-        return before[-1] if before else carried
+        before = bisect_left(starts, offset)  # the marks that start before `offset`
+        return marks[before - 1][1] if before else carried
 
     return heading_of
 
@@ -236,7 +251,8 @@ LEAD_WORDS = 40  # a decision is indexed with this many words before it: about t
 def _lead(text: str, start: int, item_starts: list[int]) -> str | None:
     """The words of its item before offset `start` of the page, at most LEAD_WORDS of them: not back past
     the item's heading (`item_starts`: where headings end), or the last item's decision would lead this one."""
-    since = max([s for s in item_starts if s <= start], default=0)
+    at_or_before = bisect_right(item_starts, start)  # item_starts are in page order
+    since = item_starts[at_or_before - 1] if at_or_before else 0
     words = text[max(since, start - 12 * LEAD_WORDS):start].split()[-LEAD_WORDS:]
     return " ".join(words) or None
 
@@ -256,7 +272,7 @@ def chunk_document(doc: Document, *, max_words: int = PASSAGE_WORDS, skip_empty:
         text = page.text
         # An inspection report tells of decisions others took ("it was decided not to …"); it takes none.
         decisions = [] if doc.meta.kind == "inspection_report" else \
-            [d for d in find_decisions(text, _heading_finder(text, heading)) if len(d.text) <= MAX_DECISION_CHARS]
+            find_decisions(text, _heading_finder(text, heading), longest=MAX_DECISION_CHARS)
         groups, heading = _groups(text, max_words, heading, decisions)
         item_starts = _heading_ends(text) if decisions else []
         for group, group_heading in _merge_fragments(groups, max_words):

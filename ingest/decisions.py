@@ -10,10 +10,12 @@ line, another item's number or the next decision.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
+from itertools import accumulate, islice
 
 from .headings import is_heading
 from .records import Decision
-from .text import paragraph_spans, sentences
+from .text import iter_sentences, paragraph_spans, sentences
 
 # Where a decision is announced. Lower-case "resolved" is ordinary prose ("issues being resolved")
 # unless "it was" comes before it.
@@ -41,6 +43,7 @@ _INLINE_PART = re.compile(r"(?:(?<=\s)|(?<=[:;,.-])|(?<=and)|(?<=or))\((\d{1,2}|
                           r"|(?:(?<=\s)|(?<=[:;]))(\d{1,2}|[ivx]{1,5})\.\s*(?=[A-Za-z])")
 _DANGLING_PART = re.compile(r"(?<=[.;])\s+\(?(?:\d{1,2}|[ivx]{1,5}|[a-h])[.)]$")
 _OPENS_PART = re.compile(r"[:;,]\s*\(?(?:\d{1,2}|[ivx]{1,5}|[a-h])[.)]$")  # "… to:i." split off its part
+_WORDS = re.compile(r"\S+")
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
 # Glued sentences in flattened minutes: "… for assurance.At the conclusion of the meeting …"
 _GLUED_END = re.compile(r"(?<=[a-z0-9)])\.(?=[A-Z][A-Za-z]+[\s:])")
@@ -93,46 +96,83 @@ def _continues(paragraph: str, opened_bare: bool, numbered: bool) -> bool:
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
     """The end of the sentence that starts at `start`, going on over parts ("to: (i) agree …; and
-    (ii) delegate …") and the proposer's note."""
+    (ii) delegate …") and the proposer's note. The decision so far is read at its end only, or from
+    where it was last read: reading it all again at each sentence took quadratic time."""
     end = start
-    for s, e in sentences(text[start:limit]):
-        piece = text[start + s:start + e]
-        so_far = text[start:end].rstrip()
+    inline = following = False  # what the decision so far holds: an inline part's number, "following"
+    read = start  # how far it has been read for them
+    for s, e in iter_sentences(text, start, limit):
+        piece = text[s:e]
+        so_far = _rstripped(text, start, end)  # the decision so far is text[start:so_far]
+        if so_far > read:
+            # A new inline part ends where the text read before did, or after: it begins at most 10 characters
+            # before ("(viii) " and the look-behind's "and"). Read from there, it is found as in the whole.
+            window = text[max(start, read - 10):so_far]
+            inline = inline or bool(_INLINE_PART.search(window))
+            following = following or "following" in window
+            read = so_far
         # A numbered piece continues a decision only one that announced numbered parts: in flattened
         # minutes "… as Vice-Chairman. 4. Approval of Minutes" starts the next item.
-        numbered = (_INLINE_PART.match(piece) or _PART.match(piece)) and _INLINE_PART.search(so_far)
-        listed = piece.startswith(("Res. No.", "Ord. No.")) and "following" in so_far  # Cleveland's lists
-        opens_list = so_far.endswith((":", ";", ",", " and", " or")) or _OPENS_PART.search(so_far)
+        numbered = (_INLINE_PART.match(piece) or _PART.match(piece)) and inline
+        listed = piece.startswith(("Res. No.", "Ord. No.")) and following  # Cleveland's lists
+        opens_list = text[max(start, so_far - 4):so_far].endswith((":", ";", ",", " and", " or")) \
+            or _opens_part(text, start, so_far)
         if end > start and not (opens_list or numbered or listed):
             break
         if end > start and (_OPENER.search(piece) or _STOP.match(piece)):
             break
-        end = start + e
+        end = e
     dangling = _DANGLING_PART.search(text, start, end)  # "… be let. vi." ends with the next part's number
     if dangling:
         end = dangling.start()
     for glued in _GLUED_END.finditer(text, start, end):
-        if not _OPENS_PART.search(text, start, glued.end()):  # "to:i.Agree" numbers a part
+        if not _opens_part(text, start, glued.end()):  # "to:i.Agree" numbers a part
             return glued.end()
     note = _VOTE_NOTE.match(text, end, limit)
     return note.end() if note else end
 
 
-def _block_end(text: str, start: int, paragraphs: list[tuple[int, int]], limit: int) -> int:
-    """Where a decision that starts at `start` ends (exclusive), not past `limit`."""
-    here = next(i for i, (s, e) in enumerate(paragraphs) if s <= start < e or start < s)
+def _rstripped(text: str, start: int, end: int) -> int:
+    """The end of text[start:end] with its trailing white space left out."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _opens_part(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] ends as _OPENS_PART does ("… to: (ii)."), read from its last word and the
+    space before it, which hold any match: a part's number and brackets are at most 8 characters."""
+    word = end
+    while word > start and end - word < 9 and not text[word - 1].isspace():
+        word -= 1
+    return bool(_OPENS_PART.search(text[max(start, _rstripped(text, start, word) - 1):end]))
+
+
+def _block_end(text: str, start: int, paragraphs: list[tuple[int, int]], ends: list[int], limit: int,
+               longest: int | None) -> int:
+    """Where a decision that starts at `start` ends (exclusive), not past `limit`. `ends`: the paragraphs'
+    ends. One that runs past `longest` characters is no decision: it stops there, past that length."""
+    here = bisect_right(ends, start)  # the paragraph that holds `start`, or the first after it
     p_start, p_end = paragraphs[here]
-    opened_bare = len(text[start:p_end].split()) <= 4  # "RESOLVED:", "Decision:", "Resolved: (For information only)"
+    # "RESOLVED:", "Decision:", "Resolved: (For information only)": at most 4 words (5 are not counted).
+    opened_bare = sum(1 for _ in islice(_WORDS.finditer(text, start, p_end), 5)) <= 4
     # Sentence by sentence within its paragraph; on into the next paragraphs only when it fills its own.
     end = _sentence_end(text, start, min(p_end, limit))
     if end < p_end:
         return end
     end = min(p_end, limit)
-    for s, e in paragraphs[here + 1:]:
-        numbered = bool(_INLINE_PART.search(text, start, end) or _PART.match(_ANNOUNCEMENT.sub("", text[start:end], count=1)))
-        if s >= limit or not _continues(text[s:e], opened_bare or text[start:end].rstrip().endswith(":"), numbered):
+    inline, read = False, start  # as in _sentence_end: an inline part's number, read as far as `read`
+    for s, e in paragraphs[here + 1:bisect_right(ends, limit) + 1]:
+        if longest is not None and end - start > longest:
             break
-        if len(text[s:e].split()) > 150 and not _PART.match(text[s:e]):
+        if end > read:
+            inline = inline or bool(_INLINE_PART.search(text, max(start, read - 10), end))
+            read = end
+        numbered = inline or bool(_PART.match(_ANNOUNCEMENT.sub("", text[start:end], count=1)))
+        bare = opened_bare or text[max(start, _rstripped(text, start, end) - 1):end].startswith(":")
+        if s >= limit or not _continues(text[s:e], bare, numbered):
+            break
+        if len(text[s:e].split(None, 150)) > 150 and not _PART.match(text[s:e]):
             break  # a long flattened page after a bare "Decision:" is the record, not the decision
         end = e
         opened_bare = opened_bare and not _PART.match(text[s:e])
@@ -239,43 +279,117 @@ def _votes(text: str) -> str | None:
     return None
 
 
-def find_decisions(text: str, heading_of=lambda offset: None) -> list[Decision]:
+def find_decisions(text: str, heading_of=lambda offset: None, longest: int | None = None) -> list[Decision]:
     """The decisions in a page of text, in order, without overlaps. `heading_of(offset)` gives the
-    heading in force at an offset, so a decision under "Apologies" counts as procedural."""
+    heading in force at an offset, so a decision under "Apologies" counts as procedural. A block longer
+    than `longest` characters is no decision: it is not read past that, nor returned."""
     paragraphs = paragraph_spans(text)
     if not paragraphs:
         return []
-    spans = [(s, e) for s, e in paragraphs if _MOTION_BLOCK.match(text, s, e)]
-    motions = [s for s, _ in spans]
+    ends = [e for _, e in paragraphs]
+    motions = [(s, e) for s, e in paragraphs if _MOTION_BLOCK.match(text, s, e)]
+    motion_starts = [s for s, _ in motions]
+
+    def in_motion(offset: int) -> bool:
+        at = bisect_right(motion_starts, offset) - 1
+        return at >= 0 and offset < motions[at][1]
+
+    def next_motion(offset: int) -> int:
+        after = bisect_right(motion_starts, offset)
+        return motion_starts[after] if after < len(motions) else len(text)
+
     announced = sorted({m.start() for m in _OPENER.finditer(text)})
+    opened: list[tuple[int, int]] = []
+    reach = 0  # the furthest end of a block announced so far: the announcements before it are inside one
     for i, start in enumerate(announced):
-        if any(s <= start < e for s, e in spans):
+        if in_motion(start) or start < reach:
             continue
-        limit = min([announced[i + 1] if i + 1 < len(announced) else len(text)] + [s for s in motions if s > start])
-        spans.append((start, _block_end(text, start, paragraphs, limit)))
+        limit = min(announced[i + 1] if i + 1 < len(announced) else len(text), next_motion(start))
+        opened.append((start, _block_end(text, start, paragraphs, ends, limit, longest)))
+        reach = max(reach, opened[-1][1])
     # US legislation: "Res. No. 81-17. By Council Member Dow. An emergency resolution … Read third time
     # in full. Adopted. Yeas 16. Nays 0." (referred legislation has no such line and is not a decision)
+    reach_by_start = list(accumulate((e for _, e in opened), max))  # `opened` is in page order
+
+    def within_opened(offset: int) -> bool:
+        at = bisect_right(opened, (offset, len(text) + 1)) - 1
+        return at >= 0 and offset < reach_by_start[at]
+
+    labels = list(_LEGISLATION_LABEL.finditer(text))
+    label_ends = [m.end() for m in labels]
+    passed_spans: list[tuple[int, int]] = []
     for passed in _LEGISLATION_PASSED.finditer(text):
-        labels = [m for m in _LEGISLATION_LABEL.finditer(text, max(0, passed.start() - 8000), passed.start())]
-        if labels and not any(s <= labels[-1].start() < e for s, e in spans):
-            spans.append((labels[-1].start(), passed.end()))
-    spans.sort()
+        last = bisect_right(label_ends, passed.start()) - 1  # the last label before it, within 8,000 characters
+        if last < 0 or labels[last].start() < passed.start() - 8000:
+            continue
+        label = labels[last].start()
+        # Labels and passings come in page order, so only the last span taken can hold this label.
+        if not (in_motion(label) or within_opened(label) or (passed_spans and label < passed_spans[-1][1])):
+            passed_spans.append((label, passed.end()))
+    votes = _vote_starts(text)
+    spans = _Spans(sorted(motions + opened + passed_spans), [start for start, _ in votes])
     # A vote recorded outside any announced decision is a decision of its own.
-    for start, vote in _vote_starts(text):
-        if not any(s <= vote < e or s <= start < e or start <= s < vote for s, e in spans):
-            limit = min([s for s, _ in spans if s > start] + [len(text)])
-            spans.append((start, _block_end(text, start, paragraphs, limit)))
+    for start, vote in votes:
+        if not spans.meets(start, vote):
+            spans.add(start, _block_end(text, start, paragraphs, ends, spans.next_start(start, len(text)), longest))
     found: list[Decision] = []
-    for start, end in sorted(spans):
+    for start, end in sorted(spans.spans):
         body = text[start:end].rstrip()
-        if len(body.split()) < 3 or (found and start < found[-1].end):
+        if len(body.split(None, 3)) < 3 or (found and start < found[-1].end):
             continue
         motion = _MOTION_BLOCK.match(body)
         parts = (motion[1],) if motion and motion[1] else _parts(body)
         effect, actions = _effect(body, parts)
         procedural = bool(_PROCEDURAL.search(body[:300]) or _PROCEDURAL_HEADING.match(heading_of(start) or ""))
         found.append(Decision(start, start + len(body), body, parts, effect, actions, _votes(body), procedural))
-    return found
+    return [d for d in found if longest is None or len(d.text) <= longest]
+
+
+class _Spans:
+    """The decision blocks found so far, asked in logarithmic time whether one meets a stretch of text and
+    where the next begins: asking each of every other took quadratic time on a page of many votes."""
+
+    def __init__(self, spans: list[tuple[int, int]], more_starts: list[int]):
+        self.spans = list(spans)
+        self.starts = sorted(s for s, _ in spans)
+        self.empty = sorted(s for s, e in spans if e <= s)
+        # Prefix maxima of the ends of the blocks (not empty) by start, over every start a block can have.
+        self.points = sorted({s for s, _ in spans} | set(more_starts))
+        self.tree = [-1] * (len(self.points) + 1)
+        for s, e in spans:
+            if e > s:
+                self._raise(s, e)
+
+    def _raise(self, start: int, end: int) -> None:
+        i = bisect_right(self.points, start)
+        while i < len(self.tree):
+            self.tree[i] = max(self.tree[i], end)
+            i += i & -i
+
+    def _furthest_end(self, at_most: int) -> int:
+        """The furthest end of a block that starts at or before `at_most`."""
+        i, best = bisect_right(self.points, at_most), -1
+        while i > 0:
+            best = max(best, self.tree[i])
+            i -= i & -i
+        return best
+
+    def meets(self, start: int, vote: int) -> bool:
+        """Whether a block holds `start` or `vote`, or begins from `start` to before `vote`."""
+        empty = bisect_right(self.empty, start - 1)
+        return self._furthest_end(vote) > start or (empty < len(self.empty) and self.empty[empty] < vote)
+
+    def next_start(self, offset: int, default: int) -> int:
+        after = bisect_right(self.starts, offset)
+        return self.starts[after] if after < len(self.starts) else default
+
+    def add(self, start: int, end: int) -> None:
+        self.spans.append((start, end))
+        insort(self.starts, start)
+        if end > start:
+            self._raise(start, end)
+        else:
+            insort(self.empty, start)
 
 
 # Looser than a Decision: passages that report one in passing ("the grant was approved"), which

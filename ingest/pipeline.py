@@ -14,6 +14,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .budget import ParseBudget
 from .chunk import chunk_document
 from .embed import Embedder
 from .errors import ParseError, failure_reason
@@ -188,7 +189,10 @@ def _stated_meta(path: Path, warnings: list[str]) -> RecordMeta | None:
 
 
 def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *, prune: bool = False,
-                 progress: Progress = no_progress, jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
+                 progress: Progress = no_progress, jsonl_mapping: dict[str, str] | None = None,
+                 parse_seconds: float | None = None) -> IngestReport:
+    """`parse_seconds`: how long reading one file (parsing and chunking it) may take before it fails
+    (ingest/budget.py); None, no limit."""
     started = time.perf_counter()
     files, outcomes = discover(paths)
     report = IngestReport(outcomes=outcomes)
@@ -196,13 +200,14 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
     manifest = library.manifest
     pending: list[tuple[Document, list[Chunk], list[str], str]] = []
 
-    for done, path in enumerate(files, start=1):
-        outcome, item = _read_file(path, manifest, jsonl_mapping)
-        if item:
-            pending.append(item)
-        else:
-            report.outcomes.append(outcome)
-        progress("reading", done, len(files))
+    with ParseBudget(parse_seconds) as budget:
+        for done, path in enumerate(files, start=1):
+            outcome, item = _read_file(path, manifest, jsonl_mapping, budget)
+            if item:
+                pending.append(item)
+            else:
+                report.outcomes.append(outcome)
+            progress("reading", done, len(files))
 
     embedded = _store_pending(pending, library, embedder, report, progress)
 
@@ -216,10 +221,11 @@ def ingest_paths(paths: Iterable[Path], library: Library, embedder: Embedder, *,
     return report
 
 
-def _read_file(path: Path, manifest: Manifest, jsonl_mapping: dict[str, str] | None):
+def _read_file(path: Path, manifest: Manifest, jsonl_mapping: dict[str, str] | None, budget: ParseBudget):
     """(outcome, None) for a file unchanged or failed, else (None, its passages ready to embed).
     Whatever goes wrong in reading, parsing or chunking one file (a parser's error, or a library's on
-    hostile input: pypdf's LimitReachedError, an overflowing date) is that file's one-line failure."""
+    hostile input: pypdf's LimitReachedError, an overflowing date), or its taking longer than the
+    budget, is that file's one-line failure."""
     source = str(path.resolve())
     known = manifest.documents.get(source)
     try:
@@ -230,13 +236,18 @@ def _read_file(path: Path, manifest: Manifest, jsonl_mapping: dict[str, str] | N
         sha256 = hashlib.sha256(data + _stated_bytes(path)).hexdigest()  # a changed sidecar re-reads the file
         if known and known.sha256 == sha256:
             return FileOutcome(source, "unchanged", known.chunks), None
-        docs, warnings = read_documents(path, data, sha256, jsonl_mapping)
-        chunks = [chunk for doc in docs for chunk in chunk_document(doc)]
+        docs, warnings, chunks = budget.run(_parse_file, path, data, sha256, jsonl_mapping)
         if not chunks:
             raise ParseError("no text found")
     except Exception as exc:  # noqa: BLE001 - one file's failure, whatever its type, must not end the run
         return FileOutcome(source, "failed", message=failure_reason(exc)), None
     return None, (docs[0], chunks, warnings, "updated" if known else "added")
+
+
+def _parse_file(path: Path, data: bytes, sha256: str, jsonl_mapping: dict[str, str] | None):
+    """A file's documents, warnings and passages: the work the parse budget limits."""
+    docs, warnings = read_documents(path, data, sha256, jsonl_mapping)
+    return docs, warnings, [chunk for doc in docs for chunk in chunk_document(doc)]
 
 
 def is_url_source(source: str) -> bool:

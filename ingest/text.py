@@ -5,6 +5,7 @@ Words are never changed; only the spaces and bullet glyphs between them.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 BULLET = "•"
 # Bullet glyphs seen in council records (ModernGov "·", Word "•", Ofsted "◼", and friends).
@@ -97,21 +98,41 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def sentences(paragraph: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in a paragraph, kept verbatim so quotes can be checked later."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(paragraph):
-        before = paragraph[start:match.start()].rstrip("\"”’)")
-        last_word = before.rsplit(None, 1)[-1] if before.split() else ""
-        token = last_word.strip("(\"'“‘[_*").rstrip(".").lower()
+    return list(iter_sentences(paragraph))
+
+
+def iter_sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """The sentences of text[start:end], as `sentences` finds them in that slice, but with offsets into
+    `text` and one at a time: a reader that needs the first few does not split (or copy) the rest."""
+    end = len(text) if end is None else end
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.start() == start:
+            continue  # its look-behind reads before the slice, which has no character there
+        # The sentence so far ends in ".", "!" or "?" (the pattern's look-behind). Only its last word is
+        # read, walking back from the end: re-reading the whole of it at each candidate end took quadratic
+        # time on "Item 1. Item 1. …", where no end is taken.
+        stop = word = match.start()
+        while word > start and not text[word - 1].isspace():
+            word -= 1
+        token = text[word:stop].strip("(\"'“‘[_*").rstrip(".").lower()
         # "No. 5", "Cllr. Smith", initials ("J. Smith") and list numbers ("1.") are not sentence ends.
-        if token in _ABBREVIATIONS or len(token) == 1 or (token.isdigit() and len(before.split()) == 1):
+        if token in _ABBREVIATIONS or len(token) == 1 or (token.isdigit() and _only_word(text, start, word)):
             continue
         closing = len(match.group()) - len(match.group().lstrip("\"”’)"))
-        spans.append((start, match.start() + closing))
+        if text[start:match.start() + closing].strip():
+            yield start, match.start() + closing
         start = match.end()
-    if paragraph[start:].strip():
-        spans.append((start, len(paragraph.rstrip())))
-    return [(s, e) for s, e in spans if paragraph[s:e].strip()]
+    if text[start:end].strip():
+        while text[end - 1].isspace():
+            end -= 1
+        yield start, end
+
+
+def _only_word(text: str, start: int, word: int) -> bool:
+    """Whether text[start:word] is white space alone: walks back over it, not over the whole."""
+    while word > start and text[word - 1].isspace():
+        word -= 1
+    return word == start
 
 
 def word_count(text: str) -> int:

@@ -1,0 +1,200 @@
+"""Growth of parse, chunk, split and question time on pathological input: is it linear?
+
+For each shape (issue 18: "Item 1." runs, one word repeated, "RESOLVED" repeated, nested HTML, a
+2,000-character question of Markdown stars and bullets, …) the time at each size, the ratio of the
+largest to the smallest, and the exponent fitted to log time against log size (1 is linear, 2 quadratic).
+Not a test: it prints figures. A case that passes `--cap` seconds at one size is not run at larger ones.
+
+    .venv/bin/python benchmarks/linear_time.py [--sizes 10000,20000,40000,80000] [--cases item_runs,html_divs]
+        [--cap 30] [--questions 250,500,1000,2000]
+
+File shapes are read as `_read_file` reads them (parser, metadata, chunker), without embedding: the size is
+in words. Splitter shapes call the sentence and clause splitters and the decision finder on one page. Question
+shapes ask the demo corpus, ingested with hash vectors, a question of that many characters.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_PROSE = ("The committee received the report of the Director of Children's Services on placements for children "
+          "in care. Members asked about the cost of agency staff, which rose by 12% in 2023. RESOLVED: That the "
+          "report be noted. ").split()
+
+
+def _repeat(words: list[str], n: int) -> str:
+    return " ".join(words[i % len(words)] for i in range(n))
+
+
+# name -> (file suffix, text of about n words)
+FILE_CASES: dict[str, tuple[str, Callable[[int], str]]] = {
+    "prose (control)": (".txt", lambda n: _repeat(_PROSE, n)),
+    "item_runs": (".txt", lambda n: "Item 1. " * (n // 2)),
+    "same_word": (".txt", lambda n: "the " * n),
+    "inline_same_number": (".txt", lambda n: "noted 5. Report " * (n // 3)),
+    "inline_same_minute": (".txt", lambda n: "noted 151/20 Report " * (n // 3)),
+    "resolved": (".txt", lambda n: "RESOLVED " * n),
+    "resolved_lines": (".txt", lambda n: "RESOLVED:\n\n" * n),
+    "seconded": (".txt", lambda n: "Proposed and seconded, all in favour. " * (n // 6)),
+    "no_space_line": (".txt", lambda n: "x" * (6 * n)),
+    "md_stars": (".md", lambda n: "**word " * n),
+    "md_bullets": (".md", lambda n: "* **a** - b\n" * (n // 4)),
+    "html_divs": (".html", lambda n: "<div>word " * n + "</div>" * n),
+    "html_divs_500_deep": (".html", lambda n: ("<div>word " * 500 + "</div>" * 500) * (n // 500)),
+    "html_tables": (".html", lambda n: "<table><tr><td>word " * (n // 2) + "</td></tr></table>" * (n // 2)),
+    "html_empty_headings": (".html", lambda n: "<h1>" * n + "</h1>" * n + "<p>word</p>"),
+    "html_nested_nav": (".html", lambda n: "<nav>word " * n + "</nav>" * n + "<p>word</p>"),
+    "html_nav_500_deep": (".html", lambda n: ("<nav>word " * 500 + "</nav>" * 500) * (n // 500) + "<p>word</p>"),
+    "html_headings_500_deep": (".html", lambda n: ("<h1>" * 500 + "</h1>" * 500 + "word ") * (n // 500)),
+    "html_nested_banners": (".html", lambda n: f"<div class='header'>{'x' * 100} " * (n // 2) + "</div>" * (n // 2)),
+    "html_table_rows": (".html", lambda n: "<table>" + "<tr><td>a</td><td>b</td><td>c</td><td>d</td></tr>" * (n // 4)
+                        + "</table>"),
+}
+
+# name -> text of about n words, split as answers and decisions split passages and pages
+SPLIT_CASES: dict[str, Callable[[int], str]] = {
+    "sentences: Item 1. runs": lambda n: "Item 1. " * (n // 2),
+    "clauses: Item 1. runs": lambda n: "Item 1. " * (n // 2),
+    "clauses: semicolons": lambda n: "; " * n,
+    "decisions: Item 1. runs": lambda n: "RESOLVED: That " + "Item 1. " * (n // 2),
+}
+
+# name -> question of n characters
+QUESTION_CASES: dict[str, Callable[[int], str]] = {
+    "question: prose": lambda n: (_repeat(_PROSE, n) + " ")[:n],
+    "question: stars and bullets": lambda n: ("**care** * - " * n)[:n],
+    "question: stars": lambda n: ("*" * n),
+    "question: capitals": lambda n: ("Care Leavers " * n)[:n],
+}
+
+
+REFUSED: dict[str, str] = {}  # shape -> the one-line error a bound refused it with
+
+
+def exponent(sizes: list[int], times: list[float]) -> float:
+    """The slope of log time against log size, least squares."""
+    xs, ys = np.log(sizes), np.log(np.maximum(times, 1e-6))
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def time_file(name: str, suffix: str, text: str) -> float:
+    from ingest.chunk import chunk_document
+    from ingest.errors import ParseError
+    from ingest.pipeline import read_documents
+
+    path = Path(tempfile.mkdtemp(prefix="clerk-linear-")) / f"case{suffix}"
+    data = text.encode()
+    path.write_bytes(data)
+    started = time.perf_counter()
+    try:
+        docs, _ = read_documents(path, data, hashlib.sha256(data).hexdigest())
+        [c for doc in docs for c in chunk_document(doc)]
+    except ParseError as refused:  # a bound: the time to refuse is what is measured
+        REFUSED[name] = str(refused)
+    seconds = time.perf_counter() - started
+    path.unlink()
+    return seconds
+
+
+def time_split(name: str, text: str) -> float:
+    from assistant.compose import _clauses
+    from ingest.decisions import find_decisions
+    from ingest.text import sentences
+
+    started = time.perf_counter()
+    if name.startswith("sentences"):
+        sentences(text)
+    elif name.startswith("clauses"):
+        [c for span in sentences(text) for c in _clauses(text, *span)]
+    else:
+        find_decisions(text, longest=8 * 8 * 165)
+    return time.perf_counter() - started
+
+
+class _HashModel:
+    """Vectors from the words' hashes, as the tests' FakeModel: instant, so the question's own handling is timed."""
+
+    def encode(self, texts, **_):
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % 384] += 1
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def demo_assistant():
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from ingest.embed import DEFAULT_MODEL, Embedder
+
+    store = Path(tempfile.mkdtemp(prefix="clerk-linear-store-")) / "store"
+    assistant = Assistant.open(Settings(store=store), Embedder(DEFAULT_MODEL, 384, _HashModel))
+    assistant.ingest([ROOT / "corpus"])
+    assistant.extractive_answer("What did the panel decide about care leavers?")  # warm: indexes load once
+    return assistant
+
+
+def run(label: str, sizes: list[int], measure: Callable[[int], float], cap: float) -> None:
+    done_sizes, times = [], []
+    for n in sizes:
+        seconds = measure(n)
+        done_sizes.append(n)
+        times.append(seconds)
+        if seconds > cap:
+            break
+    cells = [f"{t:8.3f}" for t in times] + [f"{'(>cap)':>8}"] * (len(sizes) - len(times))
+    ratio = f"{times[-1] / max(times[0], 1e-6):7.1f}" if len(times) > 1 else f"{'':>7}"
+    slope = f"{exponent(done_sizes, times):5.2f}" if len(times) > 1 else "  n/a"
+    refused = f"  refused: {REFUSED[label]}" if label in REFUSED else ""
+    print(f"{label:34} " + " ".join(cells) + f"  {ratio}  {slope}{refused}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,20000,40000,80000", help="words, for files and splitters")
+    parser.add_argument("--questions", default="250,500,1000,2000", help="characters, for questions")
+    parser.add_argument("--cases", help="comma-separated names (or parts of names) to run; default all")
+    parser.add_argument("--cap", type=float, default=30.0, help="seconds: past this, larger sizes are skipped")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    q_sizes = [int(s) for s in args.questions.split(",")]
+    wanted = [w.strip() for w in args.cases.split(",")] if args.cases else None
+
+    def chosen(name: str) -> bool:
+        return wanted is None or any(w in name for w in wanted)
+
+    header = " ".join(f"{n:>8}" for n in sizes)
+    print(f"{'shape (seconds at n words)':34} {header}  {'last/1st':>7}  {'exp':>5}")
+    for name, (suffix, make) in FILE_CASES.items():
+        if chosen(name):
+            run(name, sizes, lambda n, s=suffix, m=make, c=name: time_file(c, s, m(n)), args.cap)
+    for name, make in SPLIT_CASES.items():
+        if chosen(name):
+            run(name, sizes, lambda n, m=make, c=name: time_split(c, m(n)), args.cap)
+    questions = [name for name in QUESTION_CASES if chosen(name)]
+    if questions:
+        assistant = demo_assistant()
+        print(f"{'shape (seconds at n characters)':34} " + " ".join(f"{n:>8}" for n in q_sizes))
+        for name in questions:
+            make = QUESTION_CASES[name]
+            run(name, q_sizes, lambda n, m=make: _time_question(assistant, m(n)), args.cap)
+
+
+def _time_question(assistant, question: str) -> float:
+    started = time.perf_counter()
+    assistant.extractive_answer(question)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    main()
