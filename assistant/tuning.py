@@ -82,6 +82,8 @@ class Tuning:
     # the precedent finder's test of a decision being about a topic. The floor alone let through a passage that
     # ranked first among the few new ones on no shared word (8 watches on the demo records, docs/watches.md).
     watch_coverage: float = 0.5
+    # … among at most this many passages of the records that arrived, best first: retrieval's own depth (the 50
+    # candidates `Retriever.search` ranks by default), not fitted.
     watch_depth: int = 50
     # A language model's sentence is kept only when the passages it cites hold at least this share of its
     # content words (stems; every number, date and name in it must be there: assistant/claims.py). Not
