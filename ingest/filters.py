@@ -148,6 +148,14 @@ class Filters:
         return {"councils": list(self.councils), "committees": list(self.committees), "since": self.since,
                 "until": self.until, "kinds": list(self.kinds), "decisions_only": self.decisions_only}
 
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Filters":
+        """The filters `to_json` gave (None: none)."""
+        data = data or {}
+        return cls(councils=tuple(data.get("councils") or ()), committees=tuple(data.get("committees") or ()),
+                   since=data.get("since"), until=data.get("until"), kinds=tuple(data.get("kinds") or ()),
+                   decisions_only=bool(data.get("decisions_only")))
+
 
 NO_FILTERS = Filters()
 

@@ -124,6 +124,17 @@ def show_decisions(topic: str, entries: list[DecisionEntry]) -> None:
     st.markdown(f"[See {rest} in full on the Decisions page](decisions?{urlencode({'topic': topic})})")
 
 
+def watch_question(turn: int, query: str, filters: dict | None) -> None:
+    """A watch for records that newly answer the question, under the filters it was asked with."""
+    from assistant.watches import WatchFile, add, name_for
+    from ingest.filters import Filters
+
+    assistant = get_assistant()
+    name = name_for(query, WatchFile.load(assistant.settings.store).watches)
+    add(assistant, name, query, Filters.from_json(filters))
+    st.session_state["ask-watched"] = (turn, f"Watching for records about “{query}” (watch {name}): see Watches.")
+
+
 def render_answer(answer: Answer, turn: int) -> None:
     """One answer: its text with [n] chips, then its sources, one line each, grouped by record and numbered in
     the order the text first cites them. The one place an answer is drawn."""
@@ -137,6 +148,11 @@ def render_answer(answer: Answer, turn: int) -> None:
     st.html(answer_html(answer, turn))
     # Relative to this page: the link asks the question again, under the same filters, in a new session.
     st.markdown(f"[Link to this question]({answer_link(answer)})")
+    st.button("Watch this question", key=f"watch-{turn}", icon=":material/notifications:", on_click=watch_question,
+              args=(turn, answer.standalone_question or answer.question, answer.filters),
+              help="List what newly answers it on the Watches page as records arrive, with a feed")
+    if st.session_state.get("ask-watched", (None,))[0] == turn:
+        st.success(escape_markdown(st.session_state["ask-watched"][1]))
     # The next step the abstention names, one click away.
     if answer.abstention_reason == FILTERED_OUT:
         st.button("Clear the filters and ask again", key=f"ask-again-{turn}", icon=":material/filter_alt_off:",

@@ -83,3 +83,14 @@ def test_watch_this_topic_from_the_decisions_page(app):
     assert any("Watching for new decisions about “care leavers” (watch care-leavers)" in s for s in said(app))
     app.button(key="decisions-watch").click().run()  # again: a second watch, not an error
     assert sorted(WatchFile.load(app.store).watches) == ["care-leavers", "care-leavers-2"]
+
+
+def test_watch_this_question_from_an_answer(app):
+    app.run()
+    app.chat_input[0].set_value("What was resolved about the play area?").run()
+    assert not app.exception
+    next(b for b in app.button if b.label == "Watch this question").click().run()
+    assert not app.exception
+    watches = WatchFile.load(app.store).watches
+    assert [w.query for w in watches.values()] == ["What was resolved about the play area?"]
+    assert any(s.startswith("Watching for records about “What was resolved about the play area?”") for s in said(app))
