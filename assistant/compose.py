@@ -40,7 +40,15 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
     for i, hit in enumerate(hits):
         position = 0
         decision = bool(hit.chunk.decision and not hit.chunk.decision.procedural)
-        for paragraph in hit.chunk.text.split("\n\n"):
+        paragraphs = hit.chunk.text.split("\n\n")
+        for n, paragraph in enumerate(paragraphs):
+            # A grade table's row is its label and its grade, printed as two lines: one sentence.
+            if n and _GRADE_CELL.match(paragraph) and is_heading(paragraphs[n - 1]) \
+                    and not _GRADE_CELL.match(paragraphs[n - 1]):
+                row = f"{paragraphs[n - 1].strip()} {paragraph.strip()}"
+                out.append(Candidate(i, position, row, decision, states_verdict(row)))
+                position += 1
+                continue
             # A heading states nothing, except a report's headline verdict ("Children's services in Kent
             # are good", "Overall effectiveness Good"), which answers a question about the verdict.
             verdict_line = is_heading(paragraph) and states_verdict(paragraph)
@@ -56,6 +64,9 @@ def candidate_sentences(hits: list[Hit]) -> list[Candidate]:
                     position += 1
     return out
 
+
+# A cell of an inspection's grade table, on a line of its own after the judgement it grades.
+_GRADE_CELL = re.compile(r"^\s*(Outstanding|Good|Requires\s+improvement(\s+to\s+be\s+good)?|Inadequate)\s*$", re.I)
 
 # "What needs to improve?1": a question, and its footnote's mark. An aside in brackets ("(Outcome 4, national
 # framework)") is no sentence either.

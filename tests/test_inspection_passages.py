@@ -149,3 +149,14 @@ def test_the_answer_quotes_the_improvement_points_asked_for(assistant):
     draft = assistant.draft("What areas for improvement did Ofsted give Westbury County Council in 2024?")
     answer = compose(draft.question, draft.hits, draft.candidates, draft.relevance, answers=True, max_sentences=5)
     assert answer.text.splitlines()[0].endswith("The quality of pathway plans for care leavers. [1]")
+
+
+def test_a_grade_tables_row_is_one_sentence():
+    from assistant.compose import candidate_sentences
+    from ingest.records import Hit
+
+    table = ("Judgement Grade\n\nThe experiences and progress of care leavers\n\nRequires improvement to be good\n\n"
+             "Overall effectiveness\n\nGood")
+    said = [c.text for c in candidate_sentences([Hit(_chunk(0, table), 1.0)])]
+    assert said == ["The experiences and progress of care leavers Requires improvement to be good",
+                    "Overall effectiveness Good"]
