@@ -409,8 +409,9 @@ class Assistant:
 LINK_DEPTH = 20
 
 # How many of the passages BM25 ranks best for a body's name are read for it: every word of a body's full name
-# is in each passage that names it, so those rank near the top.
-BODY_DEPTH = 50
+# is in each passage that names it, so those rank near the top; but its words can be common ("Cabinet Member for
+# Children" named once was 63rd of 6,375 passages in seeds + dev + dev2), hence the margin.
+BODY_DEPTH = 300
 # How many passages a topic's item discussions are searched to: an item found deeper adds nothing to its decisions.
 ITEM_DEPTH = 30
 
