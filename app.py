@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hmac
+import math
 
 import streamlit as st
 
+from assistant import sign_in
 from assistant.present import VIEW_CSS
 from assistant.settings import Settings
 
@@ -17,10 +19,19 @@ if password and not st.session_state.get("signed_in"):
     with st.form("sign-in"):
         given = st.text_input("Password", type="password")
         if st.form_submit_button("Sign in"):
-            if hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8")):
+            address = st.context.ip_address  # None on localhost: then the session alone counts
+            failures = st.session_state.get("sign_in_failures", sign_in.Failures())
+            wait = sign_in.wait_left(failures, address)
+            if wait:  # refused unread, whatever was typed
+                st.error(f"Too many wrong passwords: try again in {math.ceil(wait)} s.")
+            elif hmac.compare_digest(given.encode("utf-8"), password.encode("utf-8")):
+                sign_in.right(address)
                 st.session_state.signed_in = True
                 st.rerun()
-            st.error("That password is not right.")
+            else:
+                failures = st.session_state.sign_in_failures = sign_in.wrong(failures, address)
+                wait = sign_in.wait_left(failures, address)
+                st.error("That password is not right." + (f" Try again in {math.ceil(wait)} s." if wait else ""))
     st.stop()
 
 st.html(VIEW_CSS)  # every page's captions; the Ask page's answer and sources

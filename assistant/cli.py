@@ -119,6 +119,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _open(args, create=True)
     report = assistant.ingest([Path(p) for p in args.paths], prune=args.prune, progress=_TqdmProgress(),
                               jsonl_mapping=mapping)
+    if report.repaired:
+        print(report.repaired)
     for outcome in report.outcomes:
         if outcome.status in ("failed", "skipped", "removed") or outcome.message:
             stream = sys.stderr if outcome.status == "failed" else sys.stdout

@@ -9,6 +9,7 @@ from typing import Callable, ContextManager, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ingest.consistency import repair_if_needed
 from ingest.embed import Embedder, load_embedder, load_reranker
 from ingest.filters import NO_FILTERS, Filters
 from ingest.lexical import tokenize
@@ -119,8 +120,15 @@ class Assistant:
     def ingest(self, paths: Iterable[Path], *, prune: bool = False, progress: Progress = no_progress,
                jsonl_mapping: dict[str, str] | None = None) -> IngestReport:
         with self.writer("an ingest"):
-            return ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
-                                jsonl_mapping=jsonl_mapping, parse_seconds=self.settings.parse_seconds)
+            # Passages an earlier writer stored but never recorded (killed, or before the store's lock)
+            # are put right first; the counts are compared cheaply, the passages read only if they differ.
+            repaired = repair_if_needed(self.library, self.embedder, parse_seconds=self.settings.parse_seconds)
+            report = ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
+                                  jsonl_mapping=jsonl_mapping, parse_seconds=self.settings.parse_seconds)
+        if repaired:
+            report.repaired = repaired.line
+            report.outcomes[:0] = repaired.failed
+        return report
 
     def delete_document(self, source: str, reason: str = "deleted") -> FileOutcome | None:
         """Drop one document (by its manifest key) from the store: its passages, its manifest entry,

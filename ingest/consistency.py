@@ -6,12 +6,12 @@ stored answers from a part of its record. Repair deletes the first and drops the
 then reads again every file either came from that is still there."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .embed import Embedder
 from .library import Library
-from .manifest import Manifest
+from .manifest import CHANGING, Manifest
 from .pipeline import FileOutcome, IngestReport, ingest_paths, is_url_source, remove_documents
 
 
@@ -68,7 +68,8 @@ def check(library: Library) -> Consistency:
     return compare(library.store.passages_by_document(), library.manifest)
 
 
-def repair(library: Library, embedder: Embedder, found: Consistency) -> IngestReport:
+def repair(library: Library, embedder: Embedder, found: Consistency, *,
+           parse_seconds: float | None = None) -> IngestReport:
     """Delete unowned passages and drop incomplete entries, then ingest again the files they came from
     that are still there. Records synced from a web site come back with the next `clerk sync`."""
     report = IngestReport()
@@ -82,6 +83,47 @@ def repair(library: Library, embedder: Embedder, found: Consistency) -> IngestRe
     remove_documents([m.source for m in found.missing], library, report, "passages missing from the store")
     again = sorted({o.source for o in report.outcomes if not is_url_source(o.source) and Path(o.source).is_file()})
     if again:
-        report.outcomes += ingest_paths([Path(source) for source in again], library, embedder).outcomes
+        report.outcomes += ingest_paths([Path(source) for source in again], library, embedder,
+                                        parse_seconds=parse_seconds).outcomes
     library.lexical()
     return report
+
+
+def counts_agree(library: Library) -> bool:
+    """The cheap test run before every ingest: Chroma's passage count against the manifest's sum of
+    chunk counts, neither reading a passage. `check` reads every passage's metadata (seconds on a large
+    store), so it runs only when these differ. A store that is damaged yet agrees in count (as many
+    passages unowned as missing) waits for `clerk check`."""
+    library.reload_manifest()
+    return library.store.count() == sum(entry.chunks for entry in library.manifest.documents.values())
+
+
+@dataclass(frozen=True)
+class Repaired:
+    line: str  # what was put right, in one line
+    failed: tuple[FileOutcome, ...]  # files that could not be ingested again, each with its reason
+
+
+def repair_if_needed(library: Library, embedder: Embedder, *, parse_seconds: float | None = None) -> Repaired | None:
+    """At the start of an ingest, with the store's lock held: when the counts disagree, the full check
+    and its repair. None when nothing needed repair."""
+    if counts_agree(library):
+        return None
+    found = check(library)
+    # An entry marked CHANGING lacks passages because an update or prune was killed mid-way; the ingest
+    # redoes it as such (manifest.py), so it is left to the ingest rather than dropped here.
+    changing = {source for source, entry in library.manifest.documents.items() if entry.sha256 == CHANGING}
+    found = replace(found, missing=tuple(m for m in found.missing if m.source not in changing))
+    if found.ok:
+        return None
+    report = repair(library, embedder, found, parse_seconds=parse_seconds)
+    parts = []
+    if found.unowned:
+        parts.append(f"deleted {sum(u.passages for u in found.unowned)} passages of {len(found.unowned)} "
+                     f"documents no manifest entry owned")
+    if found.missing:
+        parts.append(f"dropped {len(found.missing)} manifest entries without all their passages")
+    again = report.count("added") + report.count("updated")
+    failed = f", {len(report.failed)} failed" if report.failed else ""
+    return Repaired(f"repaired before ingesting: {'; '.join(parts)}; {again} files ingested again{failed}",
+                    tuple(report.failed))

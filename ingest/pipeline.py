@@ -47,6 +47,7 @@ class IngestReport:
     chunks_embedded: int = 0
     embed_seconds: float = 0.0
     seconds: float = 0.0
+    repaired: str = ""  # what the check at the start of an ingest put right (ingest/consistency.py), in one line
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
