@@ -122,7 +122,10 @@ class Assistant:
         with self.writer("an ingest"):
             # Passages an earlier writer stored but never recorded (killed, or before the store's lock)
             # are put right first; the counts are compared cheaply, the passages read only if they differ.
-            repaired = repair_if_needed(self.library, self.embedder, parse_seconds=self.settings.parse_seconds)
+            # Not with a shared Chroma server: the lock is this folder's, and another instance's ingest in
+            # progress would look like passages nobody owns (`clerk check` is still there to run by hand).
+            repaired = None if self.settings.chroma_url else repair_if_needed(
+                self.library, self.embedder, parse_seconds=self.settings.parse_seconds)
             report = ingest_paths(paths, self.library, self.embedder, prune=prune, progress=progress,
                                   jsonl_mapping=jsonl_mapping, parse_seconds=self.settings.parse_seconds)
         if repaired:
