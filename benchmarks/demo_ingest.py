@@ -6,26 +6,17 @@ chunking, storing and the per-file parse budget cost, without the model's time. 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-
-class _HashModel:
-    def encode(self, texts, **_):
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % 384] += 1
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+from fake_model import FakeModel  # noqa: E402  (the tests' stand-in for the model: instant vectors)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -42,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     runs = []
     for _ in range(args.repeat):
         store = Path(tempfile.mkdtemp(prefix="clerk-demo-ingest-")) / "store"
-        assistant = Assistant.open(Settings(store=store, **overrides), Embedder(DEFAULT_MODEL, 384, _HashModel))
+        assistant = Assistant.open(Settings(store=store, **overrides), Embedder(DEFAULT_MODEL, 384, FakeModel))
         started = time.perf_counter()
         report = assistant.ingest([ROOT / "corpus"])
         runs.append(time.perf_counter() - started)

@@ -26,6 +26,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_model import FakeModel  # noqa: E402  (the tests' stand-in for the model: instant vectors)
 
 _PROSE = ("The committee received the report of the Director of Children's Services on placements for children "
           "in care. Members asked about the cost of agency staff, which rose by 12% in 2023. RESOLVED: That the "
@@ -121,24 +124,13 @@ def time_split(name: str, text: str) -> float:
     return time.perf_counter() - started
 
 
-class _HashModel:
-    """Vectors from the words' hashes, as the tests' FakeModel: instant, so the question's own handling is timed."""
-
-    def encode(self, texts, **_):
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % 384] += 1
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-
-
 def demo_assistant():
     from assistant.service import Assistant
     from assistant.settings import Settings
     from ingest.embed import DEFAULT_MODEL, Embedder
 
     store = Path(tempfile.mkdtemp(prefix="clerk-linear-store-")) / "store"
-    assistant = Assistant.open(Settings(store=store), Embedder(DEFAULT_MODEL, 384, _HashModel))
+    assistant = Assistant.open(Settings(store=store), Embedder(DEFAULT_MODEL, 384, FakeModel))
     assistant.ingest([ROOT / "corpus"])
     assistant.extractive_answer("What did the panel decide about care leavers?")  # warm: indexes load once
     return assistant

@@ -1,14 +1,13 @@
 """Shared fixtures: the real packaged model (loaded once), a fake one, real Chroma stores on disk."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.service import Assistant
 from assistant.settings import Settings
+from fake_model import FakeModel  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -50,17 +49,6 @@ def seeds_assistant(tmp_path_factory, embedder) -> Assistant:
     report = assistant.ingest([SHARED / "seeds"])
     assert report.count("added") == 5
     return assistant
-
-
-class FakeModel:
-    """Vectors from the words' hashes: instant, and the same text always gets the same vector."""
-
-    def encode(self, texts, **_):
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % 384] += 1
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
 def _must_not_load():
