@@ -43,7 +43,7 @@ class Report:
 
 
 def parts_asked(question: str, hints: QueryHints) -> tuple[str, ...]:
-    """Which of a report's key passages the question asks for: "verdict", "cover", "improvements". None
+    """Which of a report's key passages the question asks for: "verdict", "cover", "improvements"; none
     unless it is about the inspections (Ofsted, inspection, a verdict) of councils it names."""
     if not hints.councils or not (hints.kind == "inspection_report" or hints.wants_verdict):
         return ()

@@ -79,12 +79,12 @@ class Retriever:
             pool = self._hits_for(_fuse(rankings, 3 * depth))
             # The named councils' inspection reports' passages that the question asks for (their covers,
             # verdicts or improvement points) lead the candidates, in a ranking of their own.
-            reports = [h for h in self.inspection_passages(query, hints, {h.chunk.chunk_id: h for h in pool})
-                       if allowed is None or (row := index.position(h.chunk.chunk_id)) is not None and allowed[row]]
-            if reports:
-                leading = {h.chunk.chunk_id for h in reports}
-                pool = reports + [h for h in pool if h.chunk.chunk_id not in leading]
-                rankings.append([h.chunk.chunk_id for h in reports])
+            key = [h for h in self.inspection_passages(query, hints, {h.chunk.chunk_id: h for h in pool})
+                   if allowed is None or (row := index.position(h.chunk.chunk_id)) is not None and allowed[row]]
+            if key:
+                leading = {h.chunk.chunk_id for h in key}
+                pool = key + [h for h in pool if h.chunk.chunk_id not in leading]
+                rankings.append([h.chunk.chunk_id for h in key])
             if hints.wants_verdict and hints.councils:
                 pool += self._verdicts_of(hints.councils, {h.chunk.chunk_id for h in pool})
             rankings += hint_rankings(hints, pool)
