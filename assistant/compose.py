@@ -15,7 +15,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .councils import official
-from .query import FINANCIAL_YEAR, financial_year_end, initialisms
+from .query import DECISION_QUESTION, FINANCIAL_YEAR, financial_year_end, initialisms
 from .tuning import TUNING
 from .verdicts import states_verdict
 
@@ -94,8 +94,9 @@ def unasked_labels(candidates: list[Candidate], question_terms: set[str]) -> np.
 
 
 # "Members asked how many children were placed …": a question reported, the councillor's not the answer.
-_REPORTED_QUESTION = re.compile(r"\b(asked|queried|enquired|questioned|wondered)\s+(about\s+)?(how|what|whether|if|why|when"
-                                r"|who|which|where)\b", re.I)
+# "Canon Alder asked about care leavers' mental health" reports a question too.
+_REPORTED_QUESTION = re.compile(r"\b(asked|queried|enquired|questioned|wondered)\s+(about\b|(how|what|whether|if|why|when"
+                                r"|who|which|where)\b)", re.I)
 
 
 def restatements(candidates: list[Candidate], question_terms: set[str]) -> np.ndarray:
@@ -333,9 +334,11 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
     citations = tuple(Citation.from_hit(n, hit, supporting.get(n - 1), cited=(n - 1) in supporting)
                       for n, hit in enumerate(hits, start=1))
 
-    # Grouped by meeting: each meeting is introduced once, before the first sentence quoted from it.
+    # Grouped by meeting: each meeting is introduced once, before the first sentence quoted from it. Asked what
+    # was resolved, the meetings whose decisions are quoted come first.
+    decided_first = bool(DECISION_QUESTION.search(question))
     by_meeting: dict[str, list[Candidate]] = {}
-    for candidate in sorted(chosen, key=lambda c: (c.hit_index, c.position)):
+    for candidate in sorted(chosen, key=lambda c: (decided_first and not c.decision, c.hit_index, c.position)):
         by_meeting.setdefault(_lead_in(citations[candidate.hit_index]), []).append(candidate)
     parts: list[str] = []
     for lead, group in by_meeting.items():

@@ -188,3 +188,23 @@ def test_initials_of_a_name_with_commas_and_a_plural():
 
     assert initialisms("How many Education, Health and Care Plans did Kent issue?") == {
         "EHCP": ("Education", "Health", "Care", "Plans")}
+
+
+def test_asked_what_was_resolved_the_decisions_quoted_come_first():
+    import numpy as np
+
+    from assistant.compose import Candidate, compose
+    from ingest.records import Chunk, Hit, RecordMeta
+
+    def hit(n, text, date):
+        meta = RecordMeta(council="Eastbridge County Council", committee=f"Panel {n}", meeting_date=date, kind="minutes")
+        return Hit(Chunk(f"c{n}", f"d{n}", f"s{n}", 1, 0, len(text), None, text, meta), 1.0)
+
+    talk = "Members discussed the support given to care leavers in detail."
+    resolved = "RESOLVED: That the Care Leavers' Local Offer be approved."
+    hits = [hit(1, talk, "2024-06-18"), hit(2, resolved, "2023-11-14")]
+    candidates = [Candidate(0, 0, talk), Candidate(1, 0, resolved, decision=True)]
+    relevance = np.asarray([0.7, 0.65])
+    for question, first in (("What was resolved about care leavers?", resolved), ("How are care leavers supported?", talk)):
+        answer = compose(question, hits, candidates, relevance, answers=True, max_sentences=5)
+        assert first in answer.text.splitlines()[0]
