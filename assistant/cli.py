@@ -460,7 +460,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # No file watcher: it would scan the whole folder the app sits in, .venv included, to rerun on edits.
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", args.address,
                "--server.port", str(args.port), "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+               # .streamlit/config.toml says why; `clerk serve` runs from any folder, so it passes them too.
+               "--theme.light.primaryColor", "#1f5fa8", "--theme.dark.primaryColor", "#3b74c4"]
     return subprocess.call(command, env=env)
 
 
