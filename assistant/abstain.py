@@ -17,7 +17,7 @@ from typing import Iterable
 from ingest.lexical import tokenize
 from ingest.records import Hit
 
-from .query import named_years
+from .query import gives_initials, named_years
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def passage_coverage(terms: set[str], hits: list[Hit], weights: dict[str, float]
     total = sum(weight(t) for t in terms) or 1.0
     texts = [h.chunk.indexed_text() for h in hits]
     abbreviated = {short: set(tokenize([" ".join(words)])[0]) for short, words in (initials or {}).items()}
-    held = [set(tokens).union(*(words for short, words in abbreviated.items() if re.search(rf"\b{short}s?\b", text)))
+    held = [set(tokens).union(*(words for short, words in abbreviated.items() if gives_initials(text, short)))
             for tokens, text in zip(tokenize(texts), texts)]
     return max(sum(weight(t) for t in terms & words) / total for words in held)
 

@@ -15,7 +15,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .councils import official
-from .query import DECISION_QUESTION, FINANCIAL_YEAR, financial_year_end, initialisms
+from .query import DECISION_QUESTION, FINANCIAL_YEAR, financial_year_end, gives_initials, initialisms
 from .tuning import TUNING
 from .verdicts import states_verdict
 
@@ -241,7 +241,6 @@ def _said_of(hit: Hit) -> str:
     return f"{hit.chunk.indexed_text()} {when}"
 
 
-
 _FINANCIAL_TERM = re.compile(r"(\d{4})/(\d{4})")
 
 
@@ -264,7 +263,7 @@ def missing_terms(question: str, hits: list[Hit], *, any_year: bool = False) -> 
                and not ((name := official(t)) and name.lower() in found)}
     # A name the records abbreviate: "Community Infrastructure Levy" is "CIL" in the minutes.
     for initials, words in initialisms(question).items():
-        if re.search(rf"\b{initials}s?\b", said):
+        if gives_initials(said, initials):
             missing -= {w.lower() for w in words}
     years = {t for t in terms if _YEAR.fullmatch(t) or _FINANCIAL_TERM.fullmatch(t)}
     return missing - years if any_year and years - missing else missing

@@ -215,3 +215,8 @@ def initialisms(question: str) -> dict[str, tuple[str, ...]]:
         if len(words) >= 2:
             found["".join(w[0] for w in words)] = words
     return found
+
+
+def gives_initials(text: str, initials: str) -> bool:
+    """Whether `text` uses these initials as a word, in capitals, one or several ("CIL", "EHCPs")."""
+    return bool(re.search(rf"\b{initials}s?\b", text))

@@ -218,16 +218,19 @@ def coverage(assistant: Assistant, query: str, hits: list) -> list[float]:
             for words in tokenize([h.chunk.indexed_text() for h in hits])]
 
 
-def add(assistant: Assistant, name: str, query: str, filters: Filters) -> tuple[Watch, int]:
-    """A new watch, and how many passages already in the store match it (remembered, not reported)."""
-    check_name(name)
+def add(assistant: Assistant, name: str | None, query: str, filters: Filters) -> tuple[Watch, int]:
+    """A new watch, and how many passages already in the store match it (remembered, not reported). Without a
+    name (the app's "watch this"), it is named after its query, a name no other watch has."""
+    if name is not None:
+        check_name(name)
     query = check_question(query, assistant.settings.max_question_chars)
     with one_at_a_time(assistant.settings.store):
         return _add(assistant, name, query, filters)
 
 
-def _add(assistant: Assistant, name: str, query: str, filters: Filters) -> tuple[Watch, int]:
+def _add(assistant: Assistant, name: str | None, query: str, filters: Filters) -> tuple[Watch, int]:
     state = WatchFile.load(assistant.settings.store)
+    name = name or name_for(query, state.watches)  # chosen under the lock: no other writer takes it meanwhile
     if name in state.watches:
         raise ValueError(f"there is already a watch called {name}; remove it first with: clerk watch rm {name}")
     assistant.library.reload_manifest()

@@ -126,13 +126,11 @@ def show_decisions(topic: str, entries: list[DecisionEntry]) -> None:
 
 def watch_question(turn: int, query: str, filters: dict | None) -> None:
     """A watch for records that newly answer the question, under the filters it was asked with."""
-    from assistant.watches import WatchFile, add, name_for
+    from assistant.watches import add
     from ingest.filters import Filters
 
-    assistant = get_assistant()
-    name = name_for(query, WatchFile.load(assistant.settings.store).watches)
-    add(assistant, name, query, Filters.from_json(filters))
-    st.session_state["ask-watched"] = (turn, f"Watching for records about “{query}” (watch {name}): see Watches.")
+    watch, _ = add(get_assistant(), None, query, Filters.from_json(filters))
+    st.session_state["ask-watched"] = (turn, f"Watching for records about “{query}” (watch {watch.name}): see Watches.")
 
 
 def render_answer(answer: Answer, turn: int) -> None:

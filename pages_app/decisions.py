@@ -36,11 +36,11 @@ def keep_topic_in_link() -> None:
 
 def watch_topic(topic: str, filters) -> None:
     """A watch for new decisions about the topic, under the filters shown (the Watches page lists them)."""
-    from assistant.watches import WatchFile, add, name_for
+    from assistant.watches import add
 
-    name = name_for(topic, WatchFile.load(assistant.settings.store).watches)
-    add(assistant, name, topic, replace(filters, decisions_only=True))
-    st.session_state["decisions-watched"] = f"Watching for new decisions about “{topic}” (watch {name}): see Watches."
+    watch, _ = add(assistant, None, topic, replace(filters, decisions_only=True))
+    st.session_state["decisions-watched"] = (f"Watching for new decisions about “{topic}” (watch {watch.name}): "
+                                             "see Watches.")
 
 
 assistant = get_assistant()
