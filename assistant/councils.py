@@ -1,5 +1,5 @@
-"""UK principal councils under their official names: what a council name or alias stands for, in a
-record, a filter or a question. Pure functions over `data/uk_councils.tsv`, read once.
+"""UK principal councils and Ireland's local authorities under their official names: what a council name or
+alias stands for, in a record, a filter or a question. Pure functions over `data/councils.tsv`, read once.
 
 Imports nothing of Clerk's, so ingest may use it as well as the assistant.
 """
@@ -40,7 +40,7 @@ def _split(cell: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def councils() -> tuple[Council, ...]:
-    text = resources.files("assistant").joinpath("data/uk_councils.tsv").read_text(encoding="utf-8")
+    text = resources.files("assistant").joinpath("data/councils.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return tuple(Council(row[0].strip(), row[1].strip(), _split(row[2]), _split(row[3]) if len(row) > 3 else ())
                  for row in rows[1:])  # rows[0] is the header

@@ -21,16 +21,23 @@ from .text import iter_sentences, paragraph_spans, sentences
 # unless "it was" comes before it.
 _OPENER = re.compile(
     r"\bRESOLVED\b|\bResolved\b(?=\s*(?:[:–—-]|[Tt]hat\b|to\b|\())|\b[Ii]t was (?:unanimously )?resolved\b"
-    r"|(?m:^[ \t]*(?:Decision|DECISION|Decisions?|AGREED|Agreed)\s*:)|\bI agree to\b"
-    r"|\b(?:The rules were suspended and )?the following (?:Resolutions? )?(?:was|were) adopted\b"
+    r"|(?m:^[ \t]*(?:(?:City |Town )?Council |Committee )?(?:Decision|DECISION|Decisions?|AGREED|Agreed)\s*:)|\bI agree to\b"
+    r"|(?m:^[ \t]*(?:ORDER|Order)\s*:(?=[ \t]*[A-Z]\S*[ \t]+\w))"  # Irish minutes' "ORDER: Report noted."
+    r"|\b(?:The rules were suspended and )?the following (?:Resolutions? |motions? )?(?:was|were) adopted\b"
     r"|\b[Ii]t was (?:also |further |then )?(?:unanimously )?(?:agreed|decided)\b"
     r"|\b(?:(?:The|Parish|All) )*(?:Council|Councillors|Members|Committee|Panel) (?:present )?(?:unanimously |all )?"
-    r"(?:agreed|approved|decided)\b(?= (?:that|to|the)\b)")
+    r"(?:agreed|approved|decided|adopted|AGREED|APPROVED|DECIDED|ADOPTED)\b(?= (?:that|to|the)\b)")
 # A recorded vote or a proposer's note: "(Cllr X proposed, Cllr Y seconded, all were in favour)",
 # "Prop. GK, 2nd JR, All agreed.", "For (39) … Against (19) … Abstain (1)", "Motion carried."
 _VOTE = re.compile(
     r"\bseconded\b|\b2nd\b|\b(?:all|were|was|unanimously) in favou?r\b|\bunanimous(?:ly)?\b|\bmotion (?:was )?(?:carried|lost|fell)\b"
-    r"|\bAgainst\s*\(?\d+|\bFor\s*\(\d+\)|\bAll agreed\b", re.I)
+    r"|\bAgainst\s*\(?\d+|\bFor\s*\(\d+\)|\bAll agreed\b|^\s*ORDER:\s*(?:agreed|noted|carried|lost|defeated)\b"
+    r"|\b(?:motion|amendment|report|recommendations?)\b(?:[^.\n]|\.(?= \d)){0,60}?\b(?:was|were) (?:put [^.\n]{0,30}?and )?"
+    r"(?:duly )?(?:declared )?(?:carried|lost|defeated|agreed|adopted|noted)\b(?! by\b| as follows\b)", re.I)
+# How the outcome lines above end: "The motion was agreed.", "Report No. 64/2022 … was noted.", "… declared
+# carried"; not a report's history ("was noted by the Audit Committee at its meeting on …").
+_OUTCOME_LINE = re.compile(r"\b(?:was|were) (?:put [^.\n]{0,30}?and )?(?:duly )?(?:declared )?"
+                           r"(?:carried|lost|defeated|agreed|adopted|noted)\b(?! by\b| as follows\b)", re.I)
 _PROPOSED = re.compile(r"\bpropos(?:ed|er)\b|\bProp\.?\s|\bmoved\b", re.I)
 _VOTE_NOTE = re.compile(
     r"\s*(?:\([^()]{0,300}?\b(?:proposed|seconded|favou?r|against|abstain\w*|agreed|carried|unanimous\w*)\b[^()]{0,300}\)\.?"
@@ -179,9 +186,9 @@ def _block_end(text: str, start: int, paragraphs: list[tuple[int, int]], ends: l
     return end
 
 
-def _vote_starts(text: str) -> list[tuple[int, int]]:
-    """Decisions recorded only by their vote, as (start, vote): the sentence proposing it, or the
-    one before a bare "(… seconded …)" note or "Motion carried" line."""
+def _vote_starts(text: str) -> list[tuple[int, int, int]]:
+    """Decisions recorded only by their vote, as (start, vote, the vote's end): the sentence proposing it,
+    or the one before a bare "(… seconded …)" note or a "Motion carried" or "The motion was agreed" line."""
     starts = []
     paragraphs = paragraph_spans(text)
     for n, (p_start, p_end) in enumerate(paragraphs):
@@ -189,15 +196,17 @@ def _vote_starts(text: str) -> list[tuple[int, int]]:
         spans = sentences(paragraph)
         for i, (s, e) in enumerate(spans):
             piece = paragraph[s:e]
-            if not _VOTE.search(piece) or not (_PROPOSED.search(piece) or re.search(r"favou?r|carried|For\s*\(|All agreed", piece, re.I)):
+            if not _VOTE.search(piece) or not (_PROPOSED.search(piece) or _OUTCOME_LINE.search(piece)
+                                               or re.search(r"favou?r|carried|For\s*\(|All agreed|^\s*ORDER:", piece, re.I)):
                 continue
-            bare_note = piece.lstrip().startswith(("(", "_Prop", "Prop", "For ", "Motion")) or len(piece.split()) < 8
+            bare_note = piece.lstrip().startswith(("(", "_Prop", "Prop", "For ", "Motion")) or len(piece.split()) < 8 \
+                or bool(re.match(r"\s*The (?:motion|amendment)\b", piece, re.I))
             if bare_note and i:
-                starts.append((p_start + spans[i - 1][0], p_start + s))
+                starts.append((p_start + spans[i - 1][0], p_start + s, p_start + e))
             elif bare_note and n:  # "For (39) Against (19)" on a line of its own: the motion is above
-                starts.append((paragraphs[n - 1][0], p_start + s))
+                starts.append((paragraphs[n - 1][0], p_start + s, p_start + e))
             else:
-                starts.append((p_start + s, p_start + s))
+                starts.append((p_start + s, p_start + s, p_start + e))
     return starts
 
 
@@ -223,6 +232,8 @@ def _parts(body: str) -> tuple[str, ...]:
     The announcement ("RESOLVED:", "Resolved That: The Commission:") and vote notes are not parts."""
     lines = [p.strip() for p in body.split("\n\n") if p.strip() and not _VOTE_NOTE.fullmatch(p.strip())]
     first = _ANNOUNCEMENT.sub("", lines[0], count=1).strip()
+    if first and not re.search(r"\w", first):  # "The report was agreed.": the announcement is the decision
+        first = lines[0]
     if not first or (first.endswith(":") and not _PART.match(first)) or first.startswith("("):
         lines = lines[1:] if not _PART.match(first) else [first, *lines[1:]]
     else:
@@ -254,6 +265,11 @@ def _effect(body: str, parts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         return "noted", actions
     if actions:
         return actions[0], actions
+    outcome = _OUTCOME_LINE.search(body)  # "… ORDER: Agreed.", "The motion was declared carried."
+    if outcome or re.search(r"^\s*ORDER:\s*(?:agreed|carried)\b", body, re.I | re.M):
+        said = outcome[0].lower() if outcome else "agreed"
+        return next(effect for words, effect in (("noted", "noted"), ("lost", "refused"), ("defeated", "refused"),
+                                                 ("adopted", "approved"), ("", "agreed")) if words in said), actions
     announced = _ANNOUNCEMENT.match(body)
     words = announced[0].lower() if announced else ""
     return ("agreed" if "agree" in words else "approved" if "adopted" in words else "resolved"), actions
@@ -327,11 +343,14 @@ def find_decisions(text: str, heading_of=lambda offset: None, longest: int | Non
         if not (in_motion(label) or within_opened(label) or (passed_spans and label < passed_spans[-1][1])):
             passed_spans.append((label, passed.end()))
     votes = _vote_starts(text)
-    spans = _Spans(sorted(motions + opened + passed_spans), [start for start, _ in votes])
+    spans = _Spans(sorted(motions + opened + passed_spans), [start for start, _, _ in votes])
     # A vote recorded outside any announced decision is a decision of its own.
-    for start, vote in votes:
+    for start, vote, vote_end in votes:
         if not spans.meets(start, vote):
-            spans.add(start, _block_end(text, start, paragraphs, ends, spans.next_start(start, len(text)), longest))
+            limit = spans.next_start(start, len(text))
+            # The vote is part of what it decided: "… scheme." The motion was agreed.
+            end = max(_block_end(text, start, paragraphs, ends, limit, longest), min(vote_end, limit))
+            spans.add(start, end)
     found: list[Decision] = []
     for start, end in sorted(spans.spans):
         body = text[start:end].rstrip()

@@ -227,7 +227,8 @@ def record_committee(pages: tuple[Page, ...], running: tuple[str, ...] = (), cou
     candidates += _title_lines(pages) + list(running)
     for candidate in candidates:
         name = body_name(candidate)
-        if name and name.lower() != (council or "").lower():
+        # "COMHAIRLE CONTAE CHORCAÍ CORK COUNTY COUNCIL", a bilingual cover: the council again, no body of it.
+        if name and not (council and name.lower().endswith(council.lower())):
             return name
     return None
 

@@ -14,6 +14,28 @@ def test_the_table_holds_every_principal_council_once():
     assert len(names) == len(set(names))
     assert {s for c in councils() for s in c.successors} <= set(names)
     assert all(c.successors for c in councils() if c.kind == "abolished")
+    assert kinds["ireland"] == 31  # 26 county, 3 city, 2 city and county councils since 2014
+
+
+@pytest.mark.parametrize("given,name", [
+    ("COMHAIRLE CONTAE CHORCAÍ", "Cork County Council"),  # a bilingual cover's Irish line
+    ("DLR", "Dún Laoghaire-Rathdown County Council"),
+    ("Dun Laoghaire-Rathdown County Council", "Dún Laoghaire-Rathdown County Council"),
+    ("Fingal", "Fingal County Council"),
+    ("Limerick County Council", "Limerick City and County Council"),  # merged in 2014
+])
+def test_irish_local_authorities_are_known_too(given, name):
+    assert official(given) == name
+
+
+def test_a_bilingual_irish_cover_gives_the_council_in_english():
+    from ingest.origin import record_council
+    from ingest.records import Page
+
+    cover = "COMHAIRLE CONTAE CHORCAÍ CORK COUNTY COUNCIL\n\nMinutes of Proceedings at Ordinary Meeting"
+    assert record_council((Page(1, cover),)) == "Cork County Council"
+    assert councils_named_in("What did Clare Smith say about Cork City and Fingal?") == (
+        "Cork City Council", "Fingal County Council")  # "Clare" the person is not Clare County Council
 
 
 @pytest.mark.parametrize("given,name", [

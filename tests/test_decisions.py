@@ -46,6 +46,18 @@ def _decisions(text):
     ("RESOLVED that the decision proposed to be taken by the Cabinet Member to:(i)agree the new payment structure; "
      "and(ii)delegate authority to the Corporate Director.", ("agree the new payment structure", "delegate authority to the Corporate Director."),
      "agreed", None),
+    # Minutes abroad (#14): Irish "ORDER:" lines and outcome sentences, Canadian and Toronto motions.
+    ('"That this Council calls on the Minister to extend the Tenant in Situ scheme."\n\nORDER: Agreed.', None, "agreed", None),
+    ('"That this Council calls on the Minister to extend the scheme." The motion was agreed.', None, "agreed", None),
+    ("Report No. 64/2022 of the Chief Executive was noted.", ("Report No. 64/2022 of the Chief Executive was noted.",),
+     "noted", None),
+    ("ORDER: Report noted.", None, "noted", None),
+    ("The Council AGREED to the disposal of the property at 12 Main Street.",
+     ("to the disposal of the property at 12 Main Street.",), "agreed", None),
+    ("The motion was put to a vote and declared carried.", None, "agreed", None),
+    ('"That the car park close on Sundays." The motion was put to a vote and declared lost.', None, "refused", None),
+    ("Council Decision: City Council on March 5, 2024, adopted the following: 1. City Council direct the Chief "
+     "Planner to report.", None, "approved", None),
 ])
 def test_decision_variants_are_found_with_parts_effect_and_votes(text, parts, effect, votes):
     found = _decisions(text)
@@ -62,6 +74,9 @@ def test_decision_variants_are_found_with_parts_effect_and_votes(text, parts, ef
 
 def test_ordinary_prose_is_not_a_decision():
     assert _decisions("Issues were being resolved with officers. A resolution in favor of Ukraine was read.") == []
+    # A report's history is no decision of this meeting's.
+    assert _decisions("1.2 This report was noted by the Governance and Audit Committee at its meeting on 12 December "
+                      "2024 prior to its submission to the County Council.") == []
 
 
 def test_procedural_decisions_are_marked():

@@ -40,7 +40,7 @@ def test_the_wheel_carries_the_app_and_clerk_serve_finds_it_outside_the_checkout
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"clerk_app/app.py", "clerk_app/pages_app/ask.py", "clerk_app/pages_app/common.py",
             "assistant/data/vocabulary.tsv", "assistant/cli.py",
-            "assistant/data/uk_councils.tsv", "assistant/data/abstention.json"} <= names
+            "assistant/data/councils.tsv", "assistant/data/abstention.json"} <= names
     installed = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(installed)
     found = subprocess.run([sys.executable, "-c", "from assistant.cli import _app_file; print(_app_file())"],
