@@ -15,7 +15,7 @@ from ingest.text import sentences
 
 from .answers import Answer, Citation
 from .councils import official
-from .query import DECISION_QUESTION, FINANCIAL_YEAR, financial_year_end, gives_initials, initialisms
+from .query import FINANCIAL_YEAR, asks_for_decisions, financial_year_end, gives_initials, initialisms
 from .tuning import TUNING
 from .verdicts import states_verdict
 
@@ -335,7 +335,7 @@ def compose(question: str, hits: list[Hit], candidates: list[Candidate], relevan
 
     # Grouped by meeting: each meeting is introduced once, before the first sentence quoted from it. Asked what
     # was resolved, the meetings whose decisions are quoted come first.
-    decided_first = bool(DECISION_QUESTION.search(question))
+    decided_first = asks_for_decisions(question)
     by_meeting: dict[str, list[Candidate]] = {}
     for candidate in sorted(chosen, key=lambda c: (decided_first and not c.decision, c.hit_index, c.position)):
         by_meeting.setdefault(_lead_in(citations[candidate.hit_index]), []).append(candidate)

@@ -18,9 +18,12 @@ DECISION_QUESTION = re.compile(
     r"\b(resolv\w*|decid\w*|decision\w*|approv\w*|vot(e|ed|es|ing)|endors\w*|motions?"
     r"|(was|were|did|been|be|has|have|had|councillors|members|committee)\s+(\w+\s+)?agreed?"
     r"|agree[ds]?\s+(to|that|on|upon|with)|^agreed?)\b", re.I)
-# "When did Ofsted last inspect …", "its most recent inspection", "the latest figures", "currently".
-RECENT_QUESTION = re.compile(r"\b(latest|newest|most recent(ly)?|recent(ly)?|last(?! (year|month|week|time)\b)|this year"
-                             r"|current(ly)?|now)\b", re.I)
+# "Why did the council decide …" asks for its reasons, which the discussion gives, not the decision.
+_REASON_QUESTION = re.compile(r"^\W*why\b", re.I)
+# "When did Ofsted last inspect …", "its most recent inspection", "the latest figures", "currently"; not the
+# verb ("How long does the lease last?", "will last for ten years").
+RECENT_QUESTION = re.compile(r"\b(latest|newest|most recent(ly)?|recent(ly)?|last(?! (year|month|week|time)\b)"
+                             r"(?!\s*(?:[?.!]|$|for\b))|this year|current(ly)?|now)\b", re.I)
 # The kind of record a question is about, when it names one: "the last inspection" is the newest
 # inspection report, not the newest minutes that mention one.
 _KIND_WORDS = (("inspection_report", re.compile(r"\b(ofsted|inspect\w*|inspectors?)\b", re.I)),
@@ -124,6 +127,11 @@ def named_councils(question: str, known: Iterable[str], official: Iterable[str] 
     return tuple(sorted(found))
 
 
+def asks_for_decisions(question: str) -> bool:
+    """Whether a question asks what was decided ("what was resolved …", "did Cabinet approve …")."""
+    return bool(DECISION_QUESTION.search(question)) and not _REASON_QUESTION.match(question)
+
+
 def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
     known_councils = tuple(known_councils)
     official = councils_named_in(question)
@@ -134,7 +142,7 @@ def analyse(question: str, known_councils: Iterable[str] = ()) -> QueryHints:
         councils=councils,
         years=years,
         wants_recent=bool(RECENT_QUESTION.search(question)),
-        wants_decisions=bool(DECISION_QUESTION.search(question)),
+        wants_decisions=asks_for_decisions(question),
         # "Manchester" and "Manchester City Council" are one council under two names.
         across_councils=len({council_alias(canonical(c)) for c in councils}) > 1 or bool(ACROSS_COUNCILS.search(question)),
         wants_verdict=bool(VERDICT_QUESTION.search(question)) or bool(INSPECTION_CONTEXT.search(question)) and (

@@ -36,9 +36,9 @@ from .compose import (
 from .councils import councils_named_in, most_named, typed_councils_in
 from .inspection_passages import gives_part, parts_asked
 from .query import (
-    DECISION_QUESTION,
     QueryHints,
     analyse,
+    asks_for_decisions,
     bodies_named,
     council_alias,
     earlier_questions,
@@ -383,7 +383,7 @@ class Assistant:
         terms = set(tokenize([question])[0]) - set(tokenize([names])[0] if names else ())
         hints = analyse(question, councils)
         return sentence_relevance(candidates, similarity, _term_overlap(terms, [c.text for c in candidates]),
-                                  decisions_wanted=bool(DECISION_QUESTION.search(question)),
+                                  decisions_wanted=asks_for_decisions(question),
                                   verdict_wanted=hints.wants_verdict, unasked=restatements(candidates, terms),
                                   forms=answer_forms(question, candidates))
 

@@ -220,6 +220,13 @@ def test_last_and_latest_ask_for_the_newest_record_of_the_kind_named():
     hints = analyse("When did Ofsted last inspect Northshire's children's services?")
     assert hints.wants_recent and hints.kind == "inspection_report"
     assert not analyse("What did the committee decide last year?").wants_recent  # a period, not the newest record
+    assert not analyse("How long does the council's lease on the play area last?").wants_recent  # the verb
+    assert not analyse("Will the agreement last for ten years?").wants_recent
+
+
+def test_why_asks_for_reasons_not_for_the_decision():
+    assert analyse("What did the parish council decide about the lease?").wants_decisions
+    assert not analyse("Why did the parish council say its January decisions would need ratifying?").wants_decisions
     assert analyse("What are the minutes of the most recent meeting?").kind == "minutes"
 
 
