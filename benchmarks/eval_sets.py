@@ -5,7 +5,8 @@ dev2 again inside the combined store (seeds + dev + dev2), in one table.
                                              [--modes dense,lexical,hybrid,full] [--answers] [--k 10]
 
 Retrieval figures (recall@1/5/10, MRR@10) come from the ranking alone. `--answers` also composes the
-answers of `full` mode, as `clerk eval` does, for answered / abstained / evidence cited / citation validity.
+answers of `full` mode, as `clerk eval` does, for answered / abstained / evidence cited / citation validity, and
+ranks the answers' sources as `clerk eval` does ("full, as answered": the passages quoted first).
 Vectors are cached by text under WORK/vectors, so a rebuild after a change to parsing or metadata
 re-embeds only the passages whose indexed text changed (the model is still the one `clerk` loads).
 """
@@ -144,6 +145,8 @@ def evaluate_set(name: str, assistant: Assistant, modes: list[str], k: int, answ
         summary = summarise(timed)
         rows["full"].update({c: summary[c] for c in ("answered_when_answerable", "abstained_when_unanswerable",
                                                      "evidence_cited", "citation_validity")})
+        # As clerk eval ranks: the answer's sources, the passages it quotes first.
+        rows["full, as answered"] = {c: summary[c] for c in ("recall@1", "recall@5", "recall@10", "mrr@10")}
     return rows
 
 
