@@ -1,6 +1,8 @@
-"""A second process for tests/test_one_writer.py, with the fake embedder (conftest.FakeModel):
-`writer_process.py clerk ARGS…` runs the CLI; `writer_process.py hold STORE HELD RELEASE FOLDER`
-becomes the store's writer, says so by creating HELD, and ingests FOLDER once RELEASE exists."""
+"""A second process for tests/test_one_writer.py and tests/test_kill_anywhere.py, with the fake embedder
+(conftest.FakeModel): `writer_process.py clerk ARGS…` runs the CLI; `writer_process.py hold STORE HELD RELEASE
+FOLDER` becomes the store's writer, says so by creating HELD, and ingests FOLDER once RELEASE exists;
+`writer_process.py kill-at K clerk ARGS…` runs the CLI and kills itself with SIGKILL at kill point K
+(tests/kill_points.py)."""
 import sys
 import time
 from pathlib import Path
@@ -23,4 +25,9 @@ if sys.argv[1] == "hold":
         while not release.exists():  # the test says when; nothing here depends on how long it takes
             time.sleep(0.02)
         sys.exit(1 if writer.ingest([folder]).failed else 0)
+if sys.argv[1] == "kill-at":
+    from kill_points import KillPoints
+
+    KillPoints(int(sys.argv[2])).install()
+    sys.exit(main(sys.argv[4:]))
 sys.exit(main(sys.argv[2:]))
