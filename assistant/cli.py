@@ -31,6 +31,12 @@ def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
+def one_line(name: str) -> str:
+    """A file name in a line of output: a name may hold a newline (a legal one), which `clean` leaves,
+    and which would split the line "error: NAME: REASON" in two."""
+    return name.replace("\n", "\\u000a")
+
+
 def print(*values, **options) -> None:
     """The built-in print, each value made `clean`: every print in this module is this one."""
     builtins.print(*(clean(str(value)) for value in values), **options)
@@ -125,7 +131,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if outcome.status in ("failed", "skipped", "removed") or outcome.message:
             stream = sys.stderr if outcome.status == "failed" else sys.stdout
             prefix = "error" if outcome.status == "failed" else outcome.status
-            print(f"{prefix}: {outcome.source}: {outcome.message}", file=stream)
+            print(f"{prefix}: {one_line(outcome.source)}: {outcome.message}", file=stream)
     print(report.summary())
     print(f"store: {_where(assistant.settings)} ({assistant.library.store.count()} chunks)")
     _check_watches(assistant)
@@ -427,7 +433,7 @@ def cmd_sync_moderngov(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}")
     for outcome in report.ingest.failed:
-        print(f"error: {outcome.source}: {outcome.message}", file=sys.stderr)
+        print(f"error: {one_line(outcome.source)}: {outcome.message}", file=sys.stderr)
     print(report.summary())
     print(f"store: {_where(settings)} ({assistant.library.store.count()} chunks)")
     _check_watches(assistant)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,9 +175,11 @@ class LexicalIndex:
         return cls(ids, retriever, revision, boilerplate_ids(ids, doc_ids, keys), facets, corpus)
 
     def save(self, directory: Path) -> None:
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        """Written to a folder of its own, then put in place. Readers rebuild the index too (a question after
+        an ingest): two `clerk ask` processes at once shared one "lexical.tmp", and one deleted it under the
+        other's writing, a traceback."""
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-new-"))
         if self.retriever is not None:
             self.retriever.save(str(tmp / "bm25"))
         data = {"revision": self.revision, "ids": self.ids, "boilerplate": sorted(self.boilerplate),
@@ -190,8 +193,16 @@ class LexicalIndex:
                 "revision": self.revision, "doc_ids": c.doc_ids, "vocab": sorted(c.vocab, key=c.vocab.get),
                 "doc_hashes": c.doc_hashes}), encoding="utf-8")
         (tmp / "ids.json").write_text(json.dumps(data), encoding="utf-8")
-        shutil.rmtree(directory, ignore_errors=True)
-        tmp.rename(directory)
+        old = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-old-"))
+        try:
+            directory.rename(old / "index")
+        except FileNotFoundError:  # none yet, or another process is between these two renames
+            pass
+        try:
+            tmp.rename(directory)
+        except OSError:  # another process put its index in place meanwhile: kept (if stale, its revision says so)
+            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex | None":

@@ -5,6 +5,7 @@ Pure functions. A field the record does not state stays None; sidecar files fill
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import PurePath
@@ -106,15 +107,30 @@ def infer_metadata(name: str, pages: tuple[Page, ...], title: str | None = None,
 FOLDER_MANIFESTS = ("clerk.toml", "clerk.csv")  # metadata for the records of one folder
 
 
+_NUMBERED = {"item", "minute", "agenda_position"}  # fields a number may state: item = 5 in a TOML
+
+
 def meta_from_fields(data: dict) -> tuple[RecordMeta, list[str]]:
     """Stated metadata (a sidecar's or a folder manifest's): the fields it states win over what was
-    inferred. Returns the metadata and the names of fields Clerk does not know (kept out, reported)."""
+    inferred. Returns the metadata and the fields not used, for a warning: those Clerk does not know,
+    and those of the wrong type ("council (not text: list)", "meeting_date (not a date: 'yesterday')"),
+    which would otherwise be stored as "['a']" or dropped without a word."""
     known = set(RecordMeta.__dataclass_fields__)
-    values = {k: (str(v).strip() or None if v is not None else None) for k, v in data.items() if k in known}
+    values: dict[str, str | None] = {}
+    unused = sorted(set(data) - known)
+    for key in sorted(known & set(data)):
+        value = data[key]
+        if key == "meeting_date" and value is not None:
+            date = _first_date(str(value)) if isinstance(value, (str, dt.date)) else None
+            if date is None:
+                unused.append(f"meeting_date (not a date: {str(value)[:40]!r})")
+            values[key] = date
+        elif value is None or isinstance(value, str) or (key in _NUMBERED and type(value) is int):
+            values[key] = str(value).strip() or None if value is not None else None
+        else:
+            unused.append(f"{key} (not text: {type(value).__name__})")
     values["council"] = canonical(values.get("council"))  # "Surrey" is stated for Surrey County Council
-    if values.get("meeting_date"):
-        values["meeting_date"] = _first_date(values["meeting_date"])
-    return RecordMeta(**values), sorted(set(data) - known)
+    return RecordMeta(**values), unused
 
 
 def meta_from_sidecar(raw: bytes) -> tuple[RecordMeta, list[str]]:
@@ -135,13 +151,18 @@ def folder_manifest(name: str, raw: bytes) -> dict[str, dict]:
         import tomllib
 
         data = tomllib.loads(text)
-        files = data.get("files", {})
+        files, defaults = data.get("files", {}), data.get("defaults", {})
         if not isinstance(files, dict) or not all(isinstance(v, dict) for v in files.values()):
             raise ValueError('[files."NAME"] tables are expected')
-        return {"*": dict(data.get("defaults", {})), **{k: dict(v) for k, v in files.items()}}
+        if not isinstance(defaults, dict):
+            raise ValueError("a [defaults] table is expected")
+        return {"*": dict(defaults), **{k: dict(v) for k, v in files.items()}}
     import csv
 
     rows = list(csv.DictReader(text.splitlines()))
     if rows and "file" not in rows[0]:
         raise ValueError("a `file` column is expected")
+    longer = next((number for number, row in enumerate(rows, start=1) if None in row), None)  # DictReader's key for extras
+    if longer:
+        raise ValueError(f"row {longer} has more cells than the header")
     return {row["file"].strip(): {k: v for k, v in row.items() if k != "file" and v} for row in rows}

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
+from contextlib import contextmanager
 
 from .errors import ParseError
 from .parsed import Parsed
@@ -21,17 +23,19 @@ def parse_pdf(data: bytes) -> Parsed:
         raise ParseError("file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise ParseError("not a PDF (no %PDF header)")
+    repaired: list[str] = []
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            # An empty user password opens "protected" PDFs that anyone may read; others stay closed.
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
-                opened = 0
-            if not opened:
-                raise ParseError("PDF is encrypted (password protected)")
-        raw_pages, running = drop_running_headers([page.extract_text() or "" for page in reader.pages])
+        with _pypdf_log(repaired):
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                # An empty user password opens "protected" PDFs that anyone may read; others stay closed.
+                try:
+                    opened = reader.decrypt("")
+                except Exception:  # noqa: BLE001 - pypdf raises several types for unsupported crypto
+                    opened = 0
+                if not opened:
+                    raise ParseError("PDF is encrypted (password protected)")
+            raw_pages, running = drop_running_headers([page.extract_text() or "" for page in reader.pages])
         pages = tuple(Page(i, normalise(mark_paragraph_breaks(text))) for i, text in enumerate(raw_pages, start=1))
     except ParseError:
         raise
@@ -42,10 +46,27 @@ def parse_pdf(data: bytes) -> Parsed:
         raise ParseError(f"PDF uses a feature pypdf cannot read ({_brief(exc)})") from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise ParseError(f"corrupt or unreadable PDF ({type(exc).__name__}: {_brief(exc)})") from None
-    warnings = ()
+    warnings = (f"pypdf repaired it: {'; '.join(dict.fromkeys(repaired))[:200]}",) if repaired else ()
     if not any(p.text.strip() for p in pages):
         raise ParseError("PDF has no text layer (scanned images need OCR first)")
     return Parsed(pages=pages, warnings=warnings, running=running)
+
+
+@contextmanager
+def _pypdf_log(into: list[str]):
+    """What pypdf logs while reading ("EOF marker not found", "incorrect startxref pointer"), kept in
+    `into` for the file's warning: left to Python's last-resort handler, it reached stderr as lines
+    naming no file."""
+    logger = logging.getLogger("pypdf")
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: into.append(" ".join(record.getMessage().split()))
+    propagate, logger.propagate = logger.propagate, False
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _brief(exc: Exception) -> str:

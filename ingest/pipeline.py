@@ -93,8 +93,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
                 found.append(path)
             else:
                 skipped.append(FileOutcome(str(path), "skipped", message=_unsupported(path)))
-        else:
-            skipped.append(FileOutcome(str(path), "failed", message="no such file or folder"))
+        else:  # a FIFO would block the read for ever, /dev/zero never end it
+            message = "not a regular file (a pipe, a device or a socket)" if path.exists() else "no such file or folder"
+            skipped.append(FileOutcome(str(path), "failed", message=message))
     return list(dict.fromkeys(found)), skipped
 
 

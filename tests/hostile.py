@@ -44,3 +44,29 @@ def flate_bomb_pdf() -> bytes:
 def unknown_filter_pdf() -> bytes:
     """A stream filter pypdf has never heard of: NotImplementedError."""
     return one_page_pdf(b"xxxx", b"/Filter /FooDecode")
+
+
+def encrypted_pdf(text: str) -> bytes:
+    """`text_pdf(text)` behind a user password: no empty password opens it."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(text_pdf(text))))
+    writer.encrypt("secret", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A page tree listing one page `pages` times: a few hundred KB that claim a 150,000-page record."""
+    kids = b" ".join([b"3 0 R"] * pages)
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                b"<< /Length 38 >>\nstream\nBT /F1 10 Tf 20 700 Td (Page) Tj ET\nendstream",
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+def cyclic_pages_pdf() -> bytes:
+    """A page tree that is its own child."""
+    return pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"])
