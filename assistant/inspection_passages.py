@@ -22,6 +22,8 @@ from .verdicts import states_verdict
 # What a question asks of an inspection, besides its verdict (QueryHints.wants_verdict).
 # "Inspectors said …" asks what they said, not who they were.
 _ASKS_COVER = re.compile(r"\b(when|who led|led (by|the)|lead inspector|which inspectors?|who inspected|dates? of)\b", re.I)
+# "When is the next inspection due?" asks about one not yet held: no report's dates answer it.
+_NEXT = re.compile(r"\b(next|upcoming|future)\s+(?:\w+\s+){0,2}(inspection|visit)", re.I)
 # The list itself: "areas for improvement", "what needs to improve"; not "how much … needed to improve".
 _ASKS_IMPROVEMENTS = re.compile(r"\b(areas? (for|of) (improvement|development)|improvement points?|recommendations?"
                                 r"|what (\w+ ){0,8}(needs?|needed|had|has|have) to (improve|do better)|weakness(es)?"
@@ -47,7 +49,7 @@ def parts_asked(question: str, hints: QueryHints) -> tuple[str, ...]:
     unless it is about the inspections (Ofsted, inspection, a verdict) of councils it names."""
     if not hints.councils or not (hints.kind == "inspection_report" or hints.wants_verdict):
         return ()
-    asked = [part for part, wanted in (("verdict", hints.wants_verdict), ("cover", bool(_ASKS_COVER.search(question))),
+    asked = [part for part, wanted in (("verdict", hints.wants_verdict), ("cover", bool(_ASKS_COVER.search(question)) and not _NEXT.search(question)),
                                        ("improvements", bool(_ASKS_IMPROVEMENTS.search(_GRADE_WORDS.sub("", question)))))
              if wanted]
     return tuple(asked)
