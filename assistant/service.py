@@ -366,13 +366,20 @@ class Assistant:
         because a passage of Rutland's minutes need not say "Rutland"."""
         if not key_terms(query) or not hits:
             return np.ones(len(candidates), dtype=bool)
-        # Only records whose passage found does not itself mention everything are read whole.
+        # Only records whose passage found does not itself mention everything are read whole, and those of
+        # unknown council when the question names councils.
+        asked = set(councils_asked(query))
         short = {h.chunk.doc_id for h in hits if missing_terms(query, [h], any_year=True)}
+        unknown = {h.chunk.doc_id for h in hits if asked and h.chunk.meta.council is None}
         records: dict[str, list[Hit]] = {}
-        for chunk in self.library.store.documents(list(short)) if short else ():
+        for chunk in self.library.store.documents(list(short | unknown)) if short | unknown else ():
             records.setdefault(chunk.doc_id, []).append(Hit(chunk, 0.0))
-        about = [h.chunk.doc_id not in short or not missing_terms(query, records.get(h.chunk.doc_id, [h]), any_year=True)
-                 for h in hits]
+        # A record of unknown council is another council's when it names that one most and never the one asked
+        # about most: Kent's minutes mention Medway in passing, and say nothing of Medway's foster carers.
+        others = {doc for doc in unknown if (named := set(most_named(h.chunk.text for h in records.get(doc, []))))
+                  and not named & asked}
+        about = [h.chunk.doc_id not in others and (h.chunk.doc_id not in short or not missing_terms(
+                 query, records.get(h.chunk.doc_id, [h]), any_year=True)) for h in hits]
         return np.asarray([about[c.hit_index] for c in candidates], dtype=bool)
 
     def _relevance(self, question: str, hits: list[Hit], candidates: list[Candidate],
