@@ -89,7 +89,9 @@ def _cut(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int
 # "… The Chair read the notice. 151/20 Aggressive and Abusive Behaviour The Chair …", "… true record.
 # 5. Reports 5.1 …": printed minutes flattened into one paragraph still number their items, in sequence.
 _INLINE_ITEM = (re.compile(r"(?<![\w/.,£$-])(\d{1,4})/(\d{2})\s+(?=[A-Z])"),
-                re.compile(r"(?<=\S )(\d{1,2})\.\s+(?=[A-Z])"))  # mid-paragraph only: lists at line starts are headings
+                # mid-paragraph only: lists at line starts are headings. A label before the number starts the item
+                # with it ("… as follows: Section 1. That …"): cut at the number, "Section" was left behind.
+                re.compile(r"(?<=\S )(?:(?:Section|Article|Clause|Paragraph|Item|Part|SECTION|ITEM)\s+)?(\d{1,2})\.\s+(?=[A-Z])"))
 
 
 def inline_items(text: str, min_run: int = 3) -> dict[int, str]:
@@ -212,7 +214,7 @@ def _merge_fragments(groups: list[tuple[list[_Unit], str | None]], max_words: in
 
 
 # "41. CARE LEAVERS' LOCAL OFFER (Agenda Item 5)", "24/45 Church Meadow play area", "1/16 Public Comments"
-_MINUTE_HEADING = re.compile(r"^(?:Minute\s+)?(\d{1,4}(?:/\d{1,4})?)\.?\s+\S")
+_MINUTE_HEADING = re.compile(r"^(?:(?:Minute|Item|ITEM)\s+)?(\d{1,4}(?:/\d{1,4})?)\.?\s+\S")
 _AGENDA_ITEM = re.compile(r"\((?:Agenda\s+)?Item\s+(\d+[a-z]?)\)", re.I)
 
 

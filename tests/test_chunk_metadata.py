@@ -154,3 +154,14 @@ def test_an_html_page_s_banner_names_its_council_and_its_title_its_kind():
     meta = infer_metadata("cc5.html", parsed.pages, parsed.title, parsed.running)
     assert (meta.council, meta.committee, meta.meeting_date, meta.kind) == \
         ("City of Toronto", "City Council", "2023-02-08", "minutes")
+
+
+def test_a_numbered_section_keeps_its_label_and_an_item_heading_gives_its_number():
+    from ingest.chunk import _MINUTE_HEADING, inline_items
+
+    text = ("Be it resolved by the Council: Section 1. That the summer schedule is fixed as follows: July 24, 2019. "
+            "Section 2. That the Clerk give notice. Section 3. That this resolution take effect at once.")
+    items = inline_items(text)
+    assert [text[i:i + 10] for i in items] == ["Section 1.", "Section 2.", "Section 3."]  # not "1." without it
+    assert _MINUTE_HEADING.match("Item 5. Motion in the name of Councillor Cuffe")[1] == "5"
+    assert _MINUTE_HEADING.match("Section 1. That the schedule") is None  # a resolution's section is no minute
