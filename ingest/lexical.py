@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Sequence
@@ -179,6 +180,7 @@ class LexicalIndex:
         an ingest): two `clerk ask` processes at once shared one "lexical.tmp", and one deleted it under the
         other's writing, a traceback."""
         directory.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(directory)
         tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}-new-"))
         if self.retriever is not None:
             self.retriever.save(str(tmp / "bm25"))
@@ -247,3 +249,18 @@ class LexicalIndex:
         if not tokens:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+
+
+# A save takes seconds; a folder of one left for an hour was a process killed mid-save (kill -9 trials leave them).
+ABANDONED_AFTER = 3600.0
+
+
+def _remove_abandoned(directory: Path) -> None:
+    """The half-written or set-aside indexes of saves that never finished, not those of saves under way."""
+    now = time.time()
+    for leftover in [*directory.parent.glob(f".{directory.name}-new-*"), *directory.parent.glob(f".{directory.name}-old-*")]:
+        try:
+            if now - leftover.stat().st_mtime > ABANDONED_AFTER:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass

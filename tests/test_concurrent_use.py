@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -138,3 +139,14 @@ def test_an_index_saved_while_another_save_is_half_written_is_whole(fake_store, 
     loaded = LexicalIndex.load(target)
     assert meanwhile and loaded.ids == index.ids and loaded.revision == index.revision
     assert [p.name for p in tmp_path.iterdir()] == ["lexical"]  # no half-written folder left behind
+
+
+def test_a_save_killed_long_ago_leaves_nothing_behind_but_one_under_way_is_left_alone(fake_store, tmp_path):
+    index = Assistant.open(Settings(store=fake_store), Embedder(DEFAULT_MODEL, 384, FakeModel)).library.lexical()
+    abandoned, under_way = tmp_path / ".lexical-new-killed", tmp_path / ".lexical-new-writing"
+    for folder in (abandoned, under_way):
+        (folder / "bm25").mkdir(parents=True)
+    hours_ago = time.time() - 2 * 3600  # a save takes seconds: one of two hours ago was killed
+    os.utime(abandoned, (hours_ago, hours_ago))
+    index.save(tmp_path / "lexical")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lexical-new-writing", "lexical"]
